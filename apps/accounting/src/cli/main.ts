@@ -1,0 +1,77 @@
+import { AccountingCallError, type Bus, connectBus } from '@corral/bus';
+import { busSettings, parseEnv } from '@corral/config';
+import { z } from 'zod';
+import { UsageError, parseArguments } from './arguments.ts';
+import { keysCommand } from './commands/keys.ts';
+import { modelsCommand } from './commands/models.ts';
+import { usageCommand } from './commands/usage.ts';
+import type { CommandOutput } from './output.ts';
+
+/** Exit codes: scripts can tell a typo from a refusal from an outage. */
+const ExitCode = { Ok: 0, Refused: 1, Usage: 2, Unavailable: 3 } as const;
+
+const HELP = `corral — manage keys, model aliases and usage (talks to accounting over NATS)
+
+  corral keys create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget USD] [--expires DATE]
+  corral keys list [--active]
+  corral keys update ID [--name NAME] [--models a,b|all] [--rpm N|none] [--tpm N|none] [--budget USD|none] [--expires DATE|never]
+  corral keys revoke ID
+  corral models alias ALIAS TARGET
+  corral models override ALIAS [--num-ctx N] [--think low|medium|high|true|false] [--keep-alive 10m]
+                               [--timeout-ms N] [--exclude-reasoning|--include-reasoning] [--hidden|--visible]
+                               [--input-price USD] [--output-price USD] [--option key=value ...]
+  corral models list
+  corral models delete ALIAS
+  corral usage summary [--by key,model,day,hour] [--from DATE] [--to DATE] [--key ID] [--model ALIAS]
+
+  --json prints machine-readable output. DATE: 2026-01-31, an ISO time, or 30d / 12h from now.
+  Environment: NATS_URL (default nats://127.0.0.1:4222), CORRAL_PREFIX (default corral).`;
+
+const CliEnvironment = z.object({ NATS_URL: busSettings.NATS_URL, CORRAL_PREFIX: busSettings.CORRAL_PREFIX });
+
+async function run(argv: string[]): Promise<number> {
+  const parsed = parseArguments(argv);
+  const group = parsed.positional[0];
+  if (!group || group === 'help' || parsed.flags.has('help')) {
+    process.stdout.write(`${HELP}\n`);
+    return group || parsed.flags.has('help') ? ExitCode.Ok : ExitCode.Usage;
+  }
+  const command = { keys: keysCommand, models: modelsCommand, usage: usageCommand }[group];
+  if (!command) throw new UsageError(`unknown command: ${group}; try keys, models or usage (corral help)`);
+
+  const environment = parseEnv(CliEnvironment, process.env);
+  let bus: Bus;
+  try {
+    bus = await connectBus({ servers: environment.NATS_URL, name: 'corral-cli', prefix: environment.CORRAL_PREFIX });
+  } catch (error) {
+    throw new AccountingCallError('unavailable', `cannot reach NATS at ${environment.NATS_URL}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const output: CommandOutput = await command(bus, parsed);
+    process.stdout.write(parsed.flags.has('json') ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
+    return ExitCode.Ok;
+  } finally {
+    await bus.close();
+  }
+}
+
+// `corral keys list | head` closes the pipe early; that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = ExitCode.Usage;
+  } else if (error instanceof AccountingCallError) {
+    process.stderr.write(`error: ${error.message}${error.code === 'unavailable' ? '' : ` (${error.code})`}\n`);
+    process.exitCode = error.code === 'unavailable' ? ExitCode.Unavailable : ExitCode.Refused;
+  } else {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = ExitCode.Refused;
+  }
+}

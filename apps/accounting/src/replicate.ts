@@ -1,0 +1,58 @@
+import { apiKeys, models, type Db } from '@corral/db';
+import { KeyRecord, ModelConfig, modelConfigKey } from '@corral/protocol';
+import { inArray, sql } from 'drizzle-orm';
+import type { AccountingContext } from './context.ts';
+import { keyRecordFromRow, modelConfigFromRow } from './mappers.ts';
+
+/** Any fixed number; every replica takes it around "change Postgres, then write KV". */
+const REPLICATION_LOCK = 7_265_746_575;
+
+type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Runs a change under a transaction-scoped advisory lock shared by all replicas, so that the order
+ * in which KV is written matches the order of the Postgres commits: a full sync that read a key
+ * before it was revoked can never overwrite the revocation in KV afterwards.
+ */
+export async function withReplicationLock<T>(db: Db, work: (transaction: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (transaction) => {
+    await transaction.execute(sql`SELECT pg_advisory_xact_lock(${REPLICATION_LOCK})`);
+    return work(transaction);
+  });
+}
+
+export async function putKeyRecord(context: AccountingContext, row: typeof apiKeys.$inferSelect): Promise<void> {
+  await context.keys.put(row.keyHash, KeyRecord, keyRecordFromRow(row));
+}
+
+export async function putModelConfig(context: AccountingContext, row: typeof models.$inferSelect): Promise<void> {
+  await context.models.put(modelConfigKey(row.alias), ModelConfig, modelConfigFromRow(row));
+}
+
+/** Re-publishes the given keys as they are now (spent amounts after usage was charged). */
+export async function replicateKeys(context: AccountingContext, keyIds: string[]): Promise<void> {
+  if (keyIds.length === 0) return;
+  await withReplicationLock(context.db, async (transaction) => {
+    const rows = await transaction.select().from(apiKeys).where(inArray(apiKeys.id, keyIds));
+    for (const row of rows) await putKeyRecord(context, row);
+  });
+}
+
+/**
+ * Makes both buckets equal to Postgres: every key (revoked and expired ones marked, so edges can
+ * say why they refuse them) and every model; entries Postgres no longer has are deleted.
+ */
+export async function fullSync(context: AccountingContext): Promise<{ keys: number; models: number; removed: number }> {
+  return withReplicationLock(context.db, async (transaction) => {
+    const keyRows = await transaction.select().from(apiKeys);
+    const modelRows = await transaction.select().from(models);
+    await Promise.all(keyRows.map((row) => putKeyRecord(context, row)));
+    await Promise.all(modelRows.map((row) => putModelConfig(context, row)));
+    const wantedKeys = new Set(keyRows.map((row) => row.keyHash));
+    const wantedModels = new Set(modelRows.map((row) => modelConfigKey(row.alias)));
+    const staleKeys = (await context.keys.keys()).filter((key) => !wantedKeys.has(key));
+    const staleModels = (await context.models.keys()).filter((key) => !wantedModels.has(key));
+    await Promise.all([...staleKeys.map((key) => context.keys.delete(key)), ...staleModels.map((key) => context.models.delete(key))]);
+    return { keys: keyRows.length, models: modelRows.length, removed: staleKeys.length + staleModels.length };
+  });
+}

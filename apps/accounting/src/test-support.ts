@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { connectBus, deleteKv, deleteUsageStream, type Bus } from '@corral/bus';
+import { AccountingConfig, parseEnv } from '@corral/config';
+import { DatabaseSource, dropDatabase, ensureDatabase, testDatabaseUrl } from '@corral/db';
+import type { UsageEvent } from '@corral/protocol';
+import pg from 'pg';
+import { createLogger } from './logger.ts';
+import { startAccounting, type Accounting } from './start.ts';
+
+export const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** One suite's world: its own database, subject prefix, captured logs and a client bus. */
+export interface TestWorld {
+  prefix: string;
+  databaseUrl: string;
+  config: AccountingConfig;
+  logs: string[];
+  bus: Bus;
+  accounting: Accounting | undefined;
+  start(options?: { usageAckWaitMs?: number }): Promise<Accounting>;
+  close(): Promise<void>;
+}
+
+export async function createTestWorld(label: string, options: { databaseUrl?: string; batchSize?: number } = {}): Promise<TestWorld> {
+  const prefix = `t${label}${process.pid}${randomBytes(3).toString('hex')}`;
+  const databaseUrl = options.databaseUrl ?? testDatabaseUrl(label);
+  await ensureDatabase(databaseUrl);
+  const config = parseEnv(AccountingConfig, {
+    NATS_URL: natsUrl,
+    CORRAL_PREFIX: prefix,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'debug',
+    ACCOUNTING_BATCH_SIZE: String(options.batchSize ?? 200),
+  });
+  const logs: string[] = [];
+  const bus = await connectBus({ servers: natsUrl, name: `test-${label}`, prefix });
+  const world: TestWorld = {
+    prefix,
+    databaseUrl,
+    config,
+    logs,
+    bus,
+    accounting: undefined,
+    async start(startOptions = {}) {
+      world.accounting = await startAccounting(config, {
+        logger: createLogger('debug', (line) => logs.push(line)),
+        database: { url: databaseUrl, source: DatabaseSource.Env },
+        ...startOptions,
+      });
+      return world.accounting;
+    },
+    async close() {
+      await world.accounting?.stop();
+      await deleteUsageStream(bus);
+      await deleteKv(bus, 'keys');
+      await deleteKv(bus, 'models');
+      await bus.close();
+      if (!options.databaseUrl) await dropDatabase(databaseUrl);
+    },
+  };
+  return world;
+}
+
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function usageEvent(requestId: string, overrides: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    v: 1,
+    requestId,
+    keyId: null,
+    alias: 'fast',
+    model: 'llama3.2:3b',
+    endpoint: '/v1/chat/completions',
+    stream: true,
+    status: 'ok',
+    httpStatus: 200,
+    promptTokens: 10,
+    completionTokens: 20,
+    ttftMs: 12.5,
+    durationMs: 250,
+    loadDurationNs: 1_000_000,
+    promptEvalDurationNs: 2_000_000,
+    evalDurationNs: 3_000_000,
+    workerId: 'worker-1',
+    startedAt: '2025-03-01T10:15:00.000Z',
+    finishedAt: '2025-03-01T10:15:00.250Z',
+    ...overrides,
+  };
+}
+
+/** Reads one number from the suite's database. */
+export async function scalar(databaseUrl: string, query: string, parameters: unknown[] = []): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const row = (await client.query<{ value: unknown }>(query, parameters)).rows[0];
+    return Number(row?.value ?? 0);
+  } finally {
+    await client.end();
+  }
+}

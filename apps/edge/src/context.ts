@@ -1,0 +1,23 @@
+import type { Bus } from '@corral/bus';
+import type { EdgeConfig } from '@corral/config';
+import type { FastifyBaseLogger } from 'fastify';
+import type { KeyTable } from './auth/key-table.ts';
+import type { FleetTable } from './fleet/fleet-table.ts';
+import type { Dispatcher } from './jobs/dispatcher.ts';
+import type { ModelTable } from './model-config/model-table.ts';
+import type { UsageSink } from './pipeline/request-scope.ts';
+import type { RateLimiter } from './pipeline/rate-limiter.ts';
+
+/** Everything a route handler may use, handed over as one typed value. */
+export interface EdgeContext {
+  readonly config: EdgeConfig;
+  readonly bus: Bus;
+  readonly fleet: FleetTable;
+  readonly dispatcher: Dispatcher;
+  /** API keys replicated from accounting; absent only when AUTH_DISABLED. */
+  readonly keys: KeyTable | undefined;
+  readonly models: ModelTable;
+  readonly usage: UsageSink;
+  readonly limits: RateLimiter;
+  readonly logger: FastifyBaseLogger;
+}

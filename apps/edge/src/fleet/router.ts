@@ -1,0 +1,35 @@
+import { normalizeModelName } from '@corral/ollama';
+import type { FleetTable, WorkerState } from './fleet-table.ts';
+
+export interface RouteDecision {
+  /** Workers to try, best first. */
+  candidates: WorkerState[];
+  /** Some live worker has the model (even if none can take the job now). */
+  modelKnown: boolean;
+}
+
+
+/**
+ * Orders the workers that can serve a model: only those that have it and are healthy and not
+ * draining; workers with a free slot before saturated ones (a queue behind a busy GPU can cost more
+ * than a cold load on an idle one); within that, those with the model already loaded first (no cold
+ * load); then least outstanding work relative to capacity; ties broken at random so equal workers
+ * share the load.
+ */
+export function routeModel(fleet: FleetTable, model: string, random: () => number = Math.random): RouteDecision {
+  const name = normalizeModelName(model);
+  let modelKnown = false;
+  const scored: { worker: WorkerState; loaded: boolean; load: number; tie: number }[] = [];
+  for (const worker of fleet.all()) {
+    const entry = worker.models.get(name);
+    if (!entry) continue;
+    modelKnown = true;
+    const { draining, upstreamHealthy, maxInflight, capacity } = worker.heartbeat;
+    if (draining || !upstreamHealthy) continue;
+    const inflight = fleet.estimatedInflight(worker);
+    if (inflight >= maxInflight) continue;
+    scored.push({ worker, loaded: entry.loaded, load: inflight / capacity, tie: random() });
+  }
+  scored.sort((a, b) => Number(a.load >= 1) - Number(b.load >= 1) || Number(b.loaded) - Number(a.loaded) || a.load - b.load || a.tie - b.tie);
+  return { candidates: scored.map((entry) => entry.worker), modelKnown };
+}

@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { JobError } from '../jobs/job-error.ts';
+import { discardRequestBody } from './drain-request.ts';
+import { FailureKind, HttpError, fromJobError, kindOfStatus } from './http-error.ts';
+import { renderOpenAIError } from './openai-error-renderer.ts';
+
+/** Fastify's own failures (body parsing, size, media type) explained in words a client can act on. */
+function describeFrameworkError(error: FastifyError): HttpError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpError(413, FailureKind.InvalidRequest, 'The request body is too large.', { code: 'request_too_large' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new HttpError(400, FailureKind.InvalidRequest, 'The request body is empty; expected a JSON object.', { code: 'invalid_json' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpError(415, FailureKind.InvalidRequest, 'Unsupported Content-Type; send the body as application/json.', { code: 'unsupported_media_type' });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new HttpError(400, FailureKind.InvalidRequest, `The request body is not valid JSON: ${error.message}`, { code: 'invalid_json' });
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return new HttpError(400, FailureKind.InvalidRequest, `The request body is not valid JSON: ${error.message}`, { code: 'invalid_json' });
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new HttpError(error.statusCode, kindOfStatus(error.statusCode), error.message);
+  }
+  return undefined;
+}
+
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof JobError) return fromJobError(error);
+  const described = describeFrameworkError(error as FastifyError);
+  if (described) return described;
+  return new HttpError(500, FailureKind.Internal, 'The server had an error while processing your request.');
+}
+
+export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
+  if (error.extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.extra.retryAfterSeconds));
+  return reply.code(error.status).type('application/json; charset=utf-8').send(renderOpenAIError(error));
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (httpError.status === 413 && (await discardRequestBody(request.raw))) reply.removeHeader('connection');
+    return sendHttpError(reply, httpError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendHttpError(reply, new HttpError(404, FailureKind.NotFound, `Unknown request URL: ${request.method} ${request.url.split('?')[0]}.`, { code: 'unknown_url' })),
+  );
+}

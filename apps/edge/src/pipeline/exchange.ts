@@ -1,0 +1,153 @@
+import type { ModelOverrides } from '@corral/openai';
+import type { ThinkValue } from '@corral/ollama';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { EdgeContext } from '../context.ts';
+import { sseData } from '@corral/openai';
+import { clientGoneSignal } from '../http/client-gone.ts';
+import { renderOpenAIError } from '../http/openai-error-renderer.ts';
+import type { SseWriter } from '../http/sse-writer.ts';
+import { sendHttpError, toHttpError } from '../http/error-handler.ts';
+import { FailureKind, HttpError } from '../http/http-error.ts';
+import { identifyCaller, type Caller } from './access.ts';
+import { RequestScope } from './request-scope.ts';
+
+export interface ModelTarget {
+  /** The name the caller used. */
+  alias: string;
+  /** The Ollama model that will run. */
+  model: string;
+  overrides?: ModelOverrides;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * One API request from arrival to its usage event: who the caller is, which model it may use, and
+ * how it ended. Every route opens one, so auth, access, limits and accounting work the same on every
+ * surface.
+ */
+export class Exchange {
+  readonly scope: RequestScope;
+  /** Fires when the client goes away before the answer is finished (also while images download). */
+  readonly clientGone: AbortSignal;
+  private caller: Caller | undefined;
+
+  constructor(
+    private readonly context: EdgeContext,
+    private readonly request: FastifyRequest,
+    reply: FastifyReply,
+    endpoint: string,
+  ) {
+    this.scope = new RequestScope(randomUUID(), endpoint, null, context.usage);
+    this.clientGone = clientGoneSignal(reply.raw);
+    // Every answer names its request (the SDKs expose it as `_request_id`): it is the usage row's id.
+    reply.header('x-request-id', this.scope.requestId);
+  }
+
+  get keyId(): string | null {
+    return this.caller?.key?.id ?? null;
+  }
+
+  /** Authenticates and applies the key's rate limits. Throws an HttpError for the caller. */
+  authenticate(): Caller {
+    const caller = identifyCaller(this.context.keys, this.request.headers);
+    this.caller = caller;
+    this.scope.keyId = caller.key?.id ?? null;
+    const key = caller.key;
+    if (key && (key.rpm !== null || key.tpm !== null)) {
+      const retryAfterSeconds = this.context.limits.admit(key.id, key.rpm, key.tpm);
+      if (retryAfterSeconds > 0) {
+        throw new HttpError(429, FailureKind.RateLimit, `Rate limit reached for this API key (${key.rpm ?? '∞'} requests/min, ${key.tpm ?? '∞'} tokens/min). Try again in ${retryAfterSeconds} s.`, {
+          code: 'rate_limit_exceeded',
+          retryAfterSeconds,
+        });
+      }
+    }
+    return caller;
+  }
+
+  /**
+   * Resolves an alias to its target and overrides, refusing models the key may not use with the
+   * same 404 as a model that does not exist (a key learns nothing about models it cannot use).
+   */
+  resolveModel(requested: string): ModelTarget {
+    const caller = this.caller ?? this.authenticate();
+    const resolved = this.context.models.resolve(requested);
+    if (!caller.mayUse(resolved.alias)) {
+      throw new HttpError(404, FailureKind.NotFound, `The model '${requested}' does not exist or you do not have access to it.`, { code: 'model_not_found', param: 'model' });
+    }
+    this.scope.setModel(resolved.alias, resolved.target);
+    const config = resolved.config;
+    if (!config) return { alias: resolved.alias, model: resolved.target };
+    const overrides: ModelOverrides = {
+      ...(Object.keys(config.options).length > 0 ? { options: config.options } : {}),
+      ...(config.think !== null ? { think: config.think as ThinkValue } : {}),
+      ...(config.keepAlive !== null ? { keep_alive: config.keepAlive } : {}),
+      ...(config.excludeReasoning ? { excludeReasoning: true } : {}),
+    };
+    return {
+      alias: resolved.alias,
+      model: resolved.target,
+      overrides,
+      ...(config.requestTimeoutMs !== null ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
+    };
+  }
+
+  succeed(httpStatus: number): void {
+    this.settle({ httpStatus });
+  }
+
+  fail(error: HttpError): void {
+    this.settle({ httpStatus: error.status, errorCode: error.extra.code ?? error.kind });
+  }
+
+  cancel(): void {
+    this.settle({ httpStatus: 499, errorCode: 'client_disconnected', cancelled: true });
+  }
+
+  /**
+   * How every failed request ends: a cancellation when the client has gone (the jobs' errors are
+   * then only the echo of our own cancel), else the error answered in OpenAI's dialect.
+   */
+  conclude(reply: FastifyReply, error: unknown): FastifyReply {
+    if (this.clientGone.aborted) {
+      this.cancel();
+      return reply;
+    }
+    return this.reject(reply, error);
+  }
+
+  /**
+   * A failure after the stream began: OpenAI's SDKs raise an error for a data frame carrying
+   * `error`; no [DONE] follows. Before the stream began the error is answered with its status.
+   */
+  failStream(reply: FastifyReply, writer: SseWriter, error: unknown): FastifyReply {
+    if (this.clientGone.aborted || !writer.hasStarted) return this.conclude(reply, error);
+    const httpError = toHttpError(error);
+    writer.end(sseData(renderOpenAIError(httpError)));
+    this.fail(httpError);
+    return reply;
+  }
+
+  /** Answers the caller with the error in OpenAI's dialect and records the outcome. */
+  reject(reply: FastifyReply, error: unknown): FastifyReply {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500 && httpError.kind === FailureKind.Internal) this.request.log.error({ err: error }, 'request failed');
+    this.fail(httpError);
+    if (reply.sent || reply.raw.headersSent) return reply;
+    return sendHttpError(reply, httpError);
+  }
+
+  private settle(outcome: { httpStatus: number; errorCode?: string; cancelled?: boolean }): void {
+    const key = this.caller?.key;
+    if (key?.tpm !== null && key?.tpm !== undefined) {
+      const { promptTokens, completionTokens } = this.scope.tokens;
+      this.context.limits.spend(key.id, promptTokens + completionTokens);
+    }
+    this.scope.finish(outcome);
+  }
+}
+
+export function beginRequest(context: EdgeContext, request: FastifyRequest, reply: FastifyReply, endpoint: string): Exchange {
+  return new Exchange(context, request, reply, endpoint);
+}

@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { EdgeContext } from '../context.ts';
+
+/** Liveness says the process runs; readiness says it can serve: NATS connected and some worker alive. */
+export function registerHealthRoutes(app: FastifyInstance, context: EdgeContext): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const natsConnected = !context.bus.nc.isClosed() && !context.bus.nc.isDraining();
+    const workers = context.fleet.all().filter((worker) => !worker.heartbeat.draining).length;
+    const ready = natsConnected && workers > 0;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', nats: natsConnected ? 'connected' : 'disconnected', workers });
+  });
+}

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { EdgeContext } from '../context.ts';
+import { registerHealthRoutes } from './health.ts';
+import { registerChatCompletionsRoute } from './openai/chat-completions.ts';
+import { registerCompletionsRoute } from './openai/completions.ts';
+import { registerEmbeddingsRoute } from './openai/embeddings.ts';
+import { registerModelRoutes } from './openai/models.ts';
+import { registerResponsesRoutes } from './openai/responses.ts';
+
+export function registerRoutes(app: FastifyInstance, context: EdgeContext): void {
+  registerHealthRoutes(app, context);
+  registerModelRoutes(app, context);
+  registerChatCompletionsRoute(app, context);
+  registerCompletionsRoute(app, context);
+  registerEmbeddingsRoute(app, context);
+  registerResponsesRoutes(app, context);
+}

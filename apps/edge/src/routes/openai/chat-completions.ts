@@ -1,0 +1,148 @@
+import type { ChatChunk } from '@corral/ollama';
+import {
+  chatToNative,
+  chatUsageChunk,
+  collectImageUrls,
+  createChatCompletionAggregator,
+  createChatCompletionId,
+  createChatStreamTranslator,
+  nativeForChoice,
+  parseChatRequest,
+  sseData,
+  SSE_DONE,
+  type ChatCompletionRequest,
+  type ChatStreamTranslator,
+  type CompletionUsage,
+} from '@corral/openai';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EdgeContext } from '../../context.ts';
+import { fromOpenAIError } from '../../http/openai-error.ts';
+import { SseWriter } from '../../http/sse-writer.ts';
+import { FanOut } from '../../pipeline/fan-out.ts';
+import { fetchImages, imagePolicy } from '../../pipeline/images.ts';
+import { beginRequest } from '../../pipeline/exchange.ts';
+import { jobSpec } from '../../pipeline/job-spec.ts';
+
+const ENDPOINT = '/v1/chat/completions';
+
+/** A native chat chunk that carries a generated token (text, thinking or a tool call). */
+function isTokenChunk(data: Record<string, unknown>): boolean {
+  const message = data.message as { content?: string; thinking?: string; tool_calls?: unknown[] } | undefined;
+  return Boolean(message && (message.content || message.thinking || message.tool_calls?.length));
+}
+
+/**
+ * Where each image URL first appears (`messages[i].content[j].image_url`), so a refused download
+ * names the exact content part, as the translation's own image errors do.
+ */
+function imageUrlParams(chat: ChatCompletionRequest): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const [messageIndex, message] of chat.messages.entries()) {
+    if (message.role !== 'user' || typeof message.content === 'string') continue;
+    for (const [partIndex, part] of message.content.entries()) {
+      if (part.type !== 'image_url') continue;
+      const url = typeof part.image_url === 'string' ? part.image_url : part.image_url.url;
+      if (!params.has(url)) params.set(url, `messages[${messageIndex}].content[${partIndex}].image_url`);
+    }
+  }
+  return params;
+}
+
+export function registerChatCompletionsRoute(app: FastifyInstance, context: EdgeContext): void {
+  app.post(ENDPOINT, (request, reply) => handleChatCompletion(context, request, reply));
+}
+
+async function handleChatCompletion(context: EdgeContext, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const exchange = beginRequest(context, request, reply, ENDPOINT);
+  const signal = exchange.clientGone;
+  try {
+    exchange.authenticate();
+    const parsed = parseChatRequest(request.body);
+    if (!parsed.ok) throw fromOpenAIError(parsed.error);
+    const chat = parsed.value;
+    const target = exchange.resolveModel(chat.model);
+    exchange.scope.stream = chat.stream === true;
+
+    const imageUrls = collectImageUrls(chat);
+    let resolvedImages: Map<string, string> | undefined;
+    if (imageUrls.length > 0) {
+      const params = imageUrlParams(chat);
+      resolvedImages = await fetchImages(imageUrls, imagePolicy(context.config), (url) => params.get(url) ?? 'messages');
+    }
+    const translated = chatToNative(chat, { model: target.model, ...(target.overrides ? { overrides: target.overrides } : {}), ...(resolvedImages ? { resolvedImages } : {}) });
+    if (!translated.ok) throw fromOpenAIError(translated.error);
+    const translation = translated.value;
+    if (signal.aborted) {
+      exchange.cancel();
+      return reply;
+    }
+
+    const fanOut = new FanOut(
+      context.dispatcher,
+      Array.from({ length: translation.choices }, (_, index) => jobSpec(exchange, target, 'chat', nativeForChoice(translation.native, index), index)),
+    );
+    signal.addEventListener('abort', () => fanOut.cancel('client disconnected'), { once: true });
+
+    const identity = { id: createChatCompletionId(), model: chat.model, created: Math.floor(Date.now() / 1000) };
+    const streamOptions = {
+      ...identity,
+      excludeReasoning: translation.excludeReasoning,
+      toolMode: translation.toolMode,
+      ...(translation.forcedToolNames ? { forcedToolNames: translation.forcedToolNames } : {}),
+      parallelToolCalls: translation.parallelToolCalls,
+    };
+
+    if (!translation.stream) {
+      const aggregator = createChatCompletionAggregator(streamOptions, translation.choices);
+      for await (const { choice, event } of fanOut.events()) {
+        if (event.type === 'chunk') {
+          if (isTokenChunk(event.data)) exchange.scope.noteGeneratedToken(choice);
+          aggregator.push(choice, event.data as unknown as ChatChunk);
+        } else {
+          exchange.scope.settleJob(choice, event.usage, event.workerId);
+          aggregator.finish(choice, event.data as unknown as ChatChunk);
+        }
+      }
+      exchange.scope.markFirstToken();
+      exchange.succeed(200);
+      return reply.type('application/json; charset=utf-8').send(aggregator.result());
+    }
+
+    const singleChoice = translation.choices === 1;
+    const translators: ChatStreamTranslator[] = Array.from({ length: translation.choices }, (_, choiceIndex) =>
+      createChatStreamTranslator({ ...streamOptions, includeUsage: translation.includeUsage && singleChoice, choiceIndex }),
+    );
+    const writer = new SseWriter(reply.raw, { 'x-request-id': exchange.scope.requestId }, () => reply.hijack());
+    const usages: CompletionUsage[] = [];
+    try {
+      for await (const { choice, event } of fanOut.events()) {
+        const translator = translators[choice]!;
+        let chunks;
+        if (event.type === 'chunk') {
+          if (isTokenChunk(event.data)) exchange.scope.noteGeneratedToken(choice);
+          chunks = translator.push(event.data as unknown as ChatChunk);
+        } else {
+          exchange.scope.settleJob(choice, event.usage, event.workerId);
+          chunks = translator.finish(event.data as unknown as ChatChunk);
+          const usage = translator.usage();
+          if (usage) usages.push(usage);
+        }
+        if (chunks.length === 0) continue;
+        exchange.scope.markFirstToken();
+        let frames = '';
+        for (const chunk of chunks) frames += sseData(chunk);
+        writer.write(frames);
+      }
+    } catch (error) {
+      return exchange.failStream(reply, writer, error);
+    }
+    if (translation.includeUsage && !singleChoice) writer.write(sseData(chatUsageChunk(identity, usages)));
+    writer.end(SSE_DONE);
+    exchange.succeed(200);
+    return reply;
+  } catch (error) {
+    return exchange.conclude(reply, error);
+  }
+}
+
+

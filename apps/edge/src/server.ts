@@ -1,0 +1,69 @@
+import { connectBus } from '@corral/bus';
+import type { EdgeConfig } from '@corral/config';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { EdgeContext } from './context.ts';
+import { FleetTable } from './fleet/fleet-table.ts';
+import { installErrorHandling } from './http/error-handler.ts';
+import { createKeyTable } from './auth/key-table.ts';
+import { Dispatcher } from './jobs/dispatcher.ts';
+import { createModelTable } from './model-config/model-table.ts';
+import { RateLimiter } from './pipeline/rate-limiter.ts';
+import { registerRoutes } from './routes/index.ts';
+import { createUsagePublisher } from './usage/publisher.ts';
+
+export interface RunningEdge {
+  readonly app: FastifyInstance;
+  readonly context: EdgeContext;
+  /** e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
+  const edgeId = config.EDGE_ID ?? `edge${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const app = Fastify({
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // One log line per request would cost more than the rest of the gateway's work on a token stream.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+  });
+  const bus = await connectBus({ servers: config.NATS_URL, name: edgeId, prefix: config.CORRAL_PREFIX, ownerId: edgeId });
+  const fleet = new FleetTable();
+  fleet.start(bus);
+  const dispatcher = new Dispatcher(bus, fleet, {
+    acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
+    idleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
+    retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+  });
+  const keys = config.AUTH_DISABLED ? undefined : createKeyTable(bus, { onInvalid: (hash) => app.log.warn({ hash: hash.slice(0, 8) }, 'ignored an invalid key record') });
+  const models = createModelTable(bus, { onInvalid: (key) => app.log.warn({ key }, 'ignored an invalid model config') });
+  const usage = createUsagePublisher(bus, { logger: app.log });
+  // Serve only once the replicated configuration is in memory, so no valid key is refused at boot.
+  await Promise.all([keys?.ready, models.ready]);
+  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, models, usage, limits: new RateLimiter(), logger: app.log };
+
+  installErrorHandling(app);
+  registerRoutes(app, context);
+
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+  if (config.AUTH_DISABLED) app.log.warn({ edgeId, url }, 'edge is running UNAUTHENTICATED (AUTH_DISABLED): every request is accepted without an API key');
+  else app.log.info({ edgeId, url, keys: keys?.size(), aliases: models.size() }, 'edge is running');
+
+  return {
+    app,
+    context,
+    url,
+    async close() {
+      await app.close();
+      fleet.stop();
+      await usage.flush(5000);
+      keys?.close();
+      models.close();
+      await bus.drain();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { connectBus, deleteUsageStream, ensureUsageStream, usageStreamState, type Bus } from '@corral/bus';
+import type { UsageEvent } from '@corral/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUsagePublisher, type PublisherLogger } from './publisher.ts';
+
+const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+function event(requestId: string): UsageEvent {
+  return {
+    v: 1,
+    requestId,
+    keyId: null,
+    alias: 'fast',
+    model: 'llama3.2:3b',
+    endpoint: '/v1/chat/completions',
+    stream: true,
+    status: 'ok',
+    httpStatus: 200,
+    promptTokens: 1,
+    completionTokens: 2,
+    durationMs: 3,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    finishedAt: '2025-01-01T00:00:00.003Z',
+  };
+}
+
+function capture(): PublisherLogger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, warn: (_details, message) => lines.push(`warn ${message}`), error: (_details, message) => lines.push(`error ${message}`) };
+}
+
+async function storedCount(bus: Bus): Promise<number> {
+  return (await usageStreamState(bus))?.messages ?? 0;
+}
+
+describe('usage publisher on a real NATS server', () => {
+  let bus: Bus;
+  beforeAll(async () => {
+    bus = await connectBus({ servers, name: 'publisher-test', prefix: `tpub${process.pid}${Math.random().toString(36).slice(2, 8)}` });
+  });
+  afterAll(async () => {
+    await deleteUsageStream(bus);
+    await bus.close();
+  });
+
+  it('buffers while the stream is missing, then stores every event exactly once', async () => {
+    const logger = capture();
+    const publisher = createUsagePublisher(bus, { logger, retryDelayMs: 20 });
+    const started = performance.now();
+    for (let index = 0; index < 300; index++) publisher.record(event(`early${index}`));
+    console.log(`record() of 300 events returned in ${(performance.now() - started).toFixed(2)} ms`);
+    expect(publisher.pending()).toBe(300);
+    expect((await publisher.flush(300)).pending).toBe(300);
+    expect(logger.lines).toContain('warn cannot publish usage yet; buffering and retrying');
+
+    await ensureUsageStream(bus);
+    for (let index = 0; index < 200; index++) publisher.record(event(`late${index}`));
+    const flushStarted = performance.now();
+    expect(await publisher.flush(10_000)).toEqual({ pending: 0 });
+    console.log(`flushed 500 events after the stream appeared in ${(performance.now() - flushStarted).toFixed(0)} ms`);
+    expect(await storedCount(bus)).toBe(500);
+    expect(logger.lines).toContain('warn usage publishing recovered');
+
+    // The same request recorded again is dropped by the stream's deduplication.
+    publisher.record(event('early0'));
+    await publisher.flush();
+    expect(await storedCount(bus)).toBe(500);
+  });
+
+  it('drops an invalid event with a log line instead of retrying it forever', async () => {
+    const logger = capture();
+    const publisher = createUsagePublisher(bus, { logger });
+    publisher.record({ ...event('bad'), httpStatus: 42 });
+    expect(await publisher.flush(2000)).toEqual({ pending: 0 });
+    expect(logger.lines).toEqual(['error dropping an invalid usage event']);
+  });
+
+  it('keeps the buffer bounded by dropping the oldest events', async () => {
+    const logger = capture();
+    const publisher = createUsagePublisher(bus, { logger, maxBuffered: 10, concurrency: 1 });
+    for (let index = 0; index < 15; index++) publisher.record(event(`bounded${index}`));
+    expect(publisher.pending()).toBe(10);
+    expect(logger.lines.filter((line) => line.includes('usage buffer full'))).toHaveLength(5);
+    await publisher.flush();
+  });
+});

@@ -1,0 +1,123 @@
+import { publishUsage, type Bus } from '@corral/bus';
+import type { UsageEvent } from '@corral/protocol';
+
+/** Fastify's (pino) logger fits this shape. */
+export interface PublisherLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export interface UsagePublisherOptions {
+  logger?: PublisherLogger;
+  /** Events held in memory while JetStream is unreachable; past it the oldest are dropped (and logged). Default: 50 000. */
+  maxBuffered?: number;
+  /** Publishes awaiting an ack at once. Default: 64. */
+  concurrency?: number;
+  /** First pause after a failed publish; doubles up to 5 s. Default: 100 ms. */
+  retryDelayMs?: number;
+}
+
+export interface UsagePublisher {
+  /** Queues one event and returns at once: usage never delays or fails a request. */
+  record(event: UsageEvent): void;
+  /** Events not yet stored by JetStream. */
+  pending(): number;
+  /** Waits until every queued event is stored, or the timeout; resolves with what is left. */
+  flush(timeoutMs?: number): Promise<{ pending: number }>;
+}
+
+const MAX_RETRY_DELAY_MS = 5000;
+
+/**
+ * Publishes usage events to the durable stream in the background. A failed publish is retried
+ * (the request id is the message id, so a retry after a lost ack is deduplicated by the server);
+ * while JetStream is unreachable events wait in a bounded buffer.
+ */
+export function createUsagePublisher(bus: Bus, options: UsagePublisherOptions = {}): UsagePublisher {
+  const maxBuffered = options.maxBuffered ?? 50_000;
+  const concurrency = options.concurrency ?? 64;
+  const baseDelay = options.retryDelayMs ?? 100;
+  const queue: UsageEvent[] = [];
+  let inFlight = 0;
+  let failures = 0;
+  let pausedUntil = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let scheduled = false;
+  const idleWaiters = new Set<() => void>();
+
+  const notifyIfIdle = () => {
+    if (queue.length > 0 || inFlight > 0) return;
+    for (const resolve of idleWaiters) resolve();
+    idleWaiters.clear();
+  };
+
+  const pump = () => {
+    const wait = pausedUntil - Date.now();
+    if (wait > 0) {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        pump();
+      }, wait);
+      return;
+    }
+    // After a failure, one event probes until JetStream answers again.
+    const limit = failures > 0 ? 1 : concurrency;
+    while (inFlight < limit && queue.length > 0) {
+      const event = queue.shift()!;
+      inFlight++;
+      void publishUsage(bus, event, { attempts: 1 }).then((result) => {
+        inFlight--;
+        if (result.ok) {
+          if (failures > 0) options.logger?.warn({ failures }, 'usage publishing recovered');
+          failures = 0;
+        } else if (!result.retryable) {
+          options.logger?.error({ requestId: event.requestId, reason: result.message }, 'dropping an invalid usage event');
+        } else {
+          // Back to the front, so events keep roughly their order.
+          queue.unshift(event);
+          if (failures === 0) options.logger?.warn({ reason: result.message }, 'cannot publish usage yet; buffering and retrying');
+          // Publishes that were already in flight fail together: that is one failure, not many.
+          if (pausedUntil <= Date.now()) {
+            failures++;
+            pausedUntil = Date.now() + Math.min(MAX_RETRY_DELAY_MS, baseDelay * 2 ** Math.min(failures - 1, 10));
+          }
+        }
+        pump();
+        notifyIfIdle();
+      });
+    }
+  };
+
+  return {
+    record(event) {
+      queue.push(event);
+      if (queue.length > maxBuffered) {
+        const dropped = queue.shift();
+        options.logger?.error({ requestId: dropped?.requestId, maxBuffered }, 'usage buffer full; dropped the oldest event');
+      }
+      // Validation and encoding happen off the request's own tick.
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          pump();
+        });
+      }
+    },
+    pending: () => queue.length + inFlight,
+    async flush(timeoutMs = 5000) {
+      if (queue.length > 0 || inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(deadline);
+            idleWaiters.delete(done);
+            resolve();
+          };
+          const deadline = setTimeout(done, timeoutMs);
+          idleWaiters.add(done);
+        });
+      }
+      return { pending: queue.length + inFlight };
+    },
+  };
+}

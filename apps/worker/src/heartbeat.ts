@@ -1,0 +1,94 @@
+import type { Bus } from '@corral/bus';
+import { Heartbeat, PROTOCOL_VERSION } from '@corral/protocol';
+import type { Inventory, InventorySnapshot } from './inventory.ts';
+import type { Logger } from './logger.ts';
+
+/** The worker's live state as the heartbeat reports it. */
+export interface LoadState {
+  inflight: number;
+  draining: boolean;
+}
+
+export interface HeartbeatOptions {
+  bus: Bus;
+  workerId: string;
+  upstream: string;
+  capacity: number;
+  maxInflight: number;
+  intervalMs: number;
+  inventory: Inventory;
+  load: () => LoadState;
+  logger: Logger;
+}
+
+/**
+ * Publishes the worker's heartbeat every interval, each one after a fresh inventory poll. The
+ * schedule is a chain of timeouts so a slow Ollama delays one poll, never stacks them.
+ */
+export class HeartbeatLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: HeartbeatOptions) {}
+
+  /** Polls Ollama once and sends the first heartbeat, then keeps beating. */
+  async start(): Promise<void> {
+    await this.beat();
+  }
+
+  /** Sends a heartbeat now from the last inventory (used when draining starts). */
+  sendNow(): void {
+    this.publish(this.options.inventory.current(), this.options.load());
+  }
+
+  /** Stops beating and sends the last heartbeat: no models, so edges drop this worker at once. */
+  sendFinal(): void {
+    this.stop();
+    const last = this.options.inventory.current();
+    this.publish({ models: [], healthy: last.healthy }, { ...this.options.load(), draining: true });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private async beat(): Promise<void> {
+    const startedAt = performance.now();
+    let snapshot: InventorySnapshot;
+    try {
+      snapshot = await this.options.inventory.refresh();
+    } catch (error) {
+      this.options.logger.warn('inventory poll failed', { error });
+      snapshot = { ...this.options.inventory.current(), healthy: false };
+    }
+    if (this.stopped) return;
+    this.publish(snapshot, this.options.load());
+    const elapsed = performance.now() - startedAt;
+    this.timer = setTimeout(() => void this.beat(), Math.max(0, this.options.intervalMs - elapsed));
+    this.timer.unref();
+  }
+
+  private publish(snapshot: InventorySnapshot, load: LoadState): void {
+    const { bus, workerId, upstream, capacity, maxInflight, intervalMs } = this.options;
+    const heartbeat: Heartbeat = {
+      v: PROTOCOL_VERSION,
+      workerId,
+      upstream,
+      models: snapshot.models,
+      capacity,
+      maxInflight,
+      inflight: load.inflight,
+      draining: load.draining,
+      upstreamHealthy: snapshot.healthy,
+      sentAt: Date.now(),
+      intervalMs,
+    };
+    try {
+      bus.publish(bus.subjects.heartbeat(), Heartbeat, heartbeat);
+    } catch (error) {
+      // A closed connection or an invalid inventory must not kill the loop.
+      this.options.logger.warn('heartbeat not sent', { error });
+    }
+  }
+}

@@ -1,0 +1,336 @@
+import { BlobError, BlobFailure } from '@corral/bus';
+import { NdjsonSplitter } from '@corral/ollama';
+import { ErrorCode, encodeRawChunk, type BusError, type Job, type Usage } from '@corral/protocol';
+import { classifyLine } from './chunk-line.ts';
+import type { Logger } from './logger.ts';
+import type { OllamaClient, UpstreamResponse } from './ollama-client.ts';
+import { encodeAccept, encodeFailure, encodeFinal, encodeFinalByRef, encodeKeepAlive, fitsInline } from './replies.ts';
+import { errorFromStatus, lostMidStreamError, unavailableError } from './upstream-error.ts';
+import { usageFromNative } from './usage.ts';
+
+/**
+ * The object store, for payloads above NATS's max_payload: a job body the edge parked there, a
+ * final reply too large to send inline.
+ */
+export interface JobBlobs {
+  /** The largest reply worth sending inline (see maxInlinePayload). */
+  maxInlineBytes(): number;
+  /** Throws a BlobError; `missing` when the blob expired or was removed. */
+  read(name: string): Promise<Uint8Array>;
+  put(name: string, bytes: Uint8Array): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+/** What one job needs from the worker around it. */
+export interface JobEnvironment {
+  readonly workerId: string;
+  readonly client: OllamaClient;
+  readonly blobs: JobBlobs;
+  /** 0 disables keep-alives. */
+  readonly keepAliveIntervalMs: number;
+  readonly logger: Logger;
+  send(subject: string, payload: string): void;
+  /** Ollama said the model does not exist: the advertised inventory is stale. */
+  onModelMissing(): void;
+}
+
+/** Why a job was interrupted from outside. */
+export const Interruption = {
+  /** The edge cancelled: abort quietly, the edge expects nothing more. */
+  Cancelled: 'cancelled',
+  /** The worker is dying (tests simulate a crash): abort quietly. */
+  Stopped: 'stopped',
+  /** job.deadline passed. */
+  Timeout: 'timeout',
+  /** The drain timeout ran out before the job finished. */
+  Shutdown: 'shutdown',
+} as const;
+export type Interruption = (typeof Interruption)[keyof typeof Interruption];
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * Runs one job against Ollama and streams its replies to the job's reply subject: accept, then
+ * chunks / keep-alives with one increasing seq, then exactly one final or error (unless cancelled).
+ */
+export class JobExecution {
+  private seq = 0;
+  /** Set once the terminal reply is sent, or once the job must stay silent. */
+  private finished = false;
+  private forwardedChunks = 0;
+  private outcome = 'running';
+  /** A final too large for one message being stored as a blob; nothing else is sent meanwhile but keep-alives. */
+  private settling: Promise<void> | undefined;
+  private readonly controller = new AbortController();
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly job: Job,
+    private readonly replyTo: string,
+    private readonly environment: JobEnvironment,
+  ) {}
+
+  get requestId(): string {
+    return this.job.requestId;
+  }
+
+  async run(): Promise<void> {
+    const startedAt = performance.now();
+    this.environment.send(this.replyTo, encodeAccept(this.job.requestId, this.environment.workerId));
+    this.armTimers();
+    try {
+      if (!this.finished) await this.execute();
+    } catch (error) {
+      if (!this.finished) this.fail({ code: ErrorCode.Internal, message: 'the worker failed while running the job', retryable: false });
+      this.environment.logger.error('job crashed', { requestId: this.job.requestId, error });
+    } finally {
+      this.clearTimers();
+      this.environment.logger.debug('job ended', {
+        requestId: this.job.requestId,
+        kind: this.job.kind,
+        model: this.job.model,
+        outcome: this.outcome,
+        chunks: this.forwardedChunks,
+        durationMs: Math.round(performance.now() - startedAt),
+      });
+    }
+  }
+
+  interrupt(reason: Interruption): void {
+    if (this.finished) return;
+    if (reason === Interruption.Timeout) {
+      this.fail({ code: ErrorCode.Timeout, message: 'the job deadline passed before Ollama finished', retryable: false });
+    } else if (reason === Interruption.Shutdown) {
+      this.fail({ code: ErrorCode.Draining, message: 'the worker shut down before the job finished', retryable: this.forwardedChunks === 0 });
+    } else {
+      this.finished = true;
+      this.outcome = reason;
+    }
+    this.controller.abort(reason);
+  }
+
+  private async execute(): Promise<void> {
+    const body = await this.loadBody();
+    if (body === undefined || this.finished) return;
+    let response: UpstreamResponse;
+    try {
+      response = await this.environment.client.post(`/api/${this.job.kind}`, body, this.controller.signal);
+    } catch (error) {
+      if (!this.finished) this.fail(unavailableError(error));
+      return;
+    }
+    if (this.finished) {
+      response.body.destroy();
+      return;
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      await this.failFromStatus(response);
+    } else if (this.job.kind === 'embed') {
+      await this.finishEmbed(response);
+    } else {
+      await this.stream(response);
+    }
+  }
+
+  /**
+   * The JSON body to post to Ollama. One parked in the object store is posted as stored: the edge
+   * wrote it with JSON.stringify and the store checks its digest, so it needs no parse here. The
+   * edge owns that blob (it deletes it when the request ends), since a retry on another worker
+   * reads it again. Undefined once the job failed.
+   */
+  private async loadBody(): Promise<string | undefined> {
+    if (this.job.bodyRef === undefined) return JSON.stringify(this.job.body);
+    try {
+      return decoder.decode(await this.environment.blobs.read(this.job.bodyRef));
+    } catch (error) {
+      if (this.finished) return undefined;
+      if (error instanceof BlobError && error.reason === BlobFailure.Missing) {
+        this.fail({ code: ErrorCode.BadRequest, message: `the job's body (blob ${this.job.bodyRef}) is no longer in the object store: it expired or was removed before a worker read it`, retryable: false });
+      } else {
+        // Nothing ran yet: another worker (another connection to the store) may do better.
+        const detail = error instanceof Error ? error.message : String(error);
+        this.fail({ code: ErrorCode.Internal, message: `could not read the job's body from the object store: ${detail}`, retryable: true });
+      }
+      return undefined;
+    }
+  }
+
+  private async failFromStatus(response: UpstreamResponse): Promise<void> {
+    let text = '';
+    try {
+      text = await response.body.text();
+    } catch {
+      // The status alone is enough to report.
+    }
+    if (this.finished) return;
+    const error = errorFromStatus(response.statusCode, text);
+    if (error.code === ErrorCode.ModelNotFound) this.environment.onModelMissing();
+    this.fail(error);
+  }
+
+  private async finishEmbed(response: UpstreamResponse): Promise<void> {
+    let data: unknown;
+    try {
+      data = await response.body.json();
+    } catch (error) {
+      if (!this.finished) this.fail(this.connectionLost(error, 'the embed response is not JSON'));
+      return;
+    }
+    if (this.finished) return;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      this.fail({ code: ErrorCode.UpstreamError, message: 'the embed response is not a JSON object', retryable: false });
+      return;
+    }
+    const record = data as Record<string, unknown>;
+    this.settleFinal(record, usageFromNative(record, { completion: false }));
+    await this.settling;
+  }
+
+  private async stream(response: UpstreamResponse): Promise<void> {
+    const splitter = new NdjsonSplitter((line) => this.onLine(line));
+    try {
+      for await (const bytes of response.body) {
+        splitter.push(bytes as Uint8Array);
+        // After a malformed line there is nothing sensible left to read; after a final chunk the
+        // stream is at its end anyway, and reading it out keeps the connection reusable.
+        if (this.finished && this.outcome !== 'final') break;
+      }
+      splitter.end();
+    } catch (error) {
+      // Once the final line arrived, a broken connection after it changes nothing.
+      if (this.settling) await this.settling;
+      else if (!this.finished) this.fail(this.connectionLost(error));
+      return;
+    }
+    await this.settling;
+    if (!this.finished) {
+      this.fail({ code: ErrorCode.UpstreamError, message: 'upstream stream ended without a final chunk', retryable: false });
+    }
+  }
+
+  private onLine(line: string): void {
+    if (this.finished || this.settling) return;
+    const classified = classifyLine(line);
+    switch (classified.kind) {
+      case 'chunk': {
+        const chunk = encodeRawChunk(this.job.requestId, this.seq, line);
+        if (!fitsInline(chunk, this.environment.blobs.maxInlineBytes())) {
+          // Ollama streams a token or a tool call per line; a line this large is not worth a reference of its own.
+          this.fail({ code: ErrorCode.UpstreamError, message: `Ollama streamed a chunk of ${megabytes(Buffer.byteLength(line))}, more than one message bus message (NATS max_payload) carries`, retryable: false });
+          return;
+        }
+        this.seq++;
+        this.forwardedChunks++;
+        this.sendInStream(chunk);
+        return;
+      }
+      case 'final':
+        this.settleFinal(classified.data, usageFromNative(classified.data));
+        return;
+      case 'error':
+        this.fail({ code: ErrorCode.UpstreamError, message: classified.message, retryable: false });
+        return;
+      case 'malformed':
+        this.fail({ code: ErrorCode.UpstreamError, message: 'upstream sent a line that is not a JSON object', retryable: false });
+        return;
+    }
+  }
+
+  /** Nothing forwarded yet means nothing reached the caller: another worker may still try. */
+  private connectionLost(error: unknown, fallback?: string): BusError {
+    if (this.forwardedChunks === 0) return fallback ? { ...unavailableError(error), message: fallback } : unavailableError(error);
+    return lostMidStreamError(error);
+  }
+
+  /**
+   * Sends the final reply: inline when it fits in one NATS message, otherwise its native object goes
+   * to the object store first and the final carries the blob's name (`dataRef`). Its seq is taken
+   * when it is sent, so keep-alives may still go out while a large reply is being stored.
+   */
+  private settleFinal(data: Record<string, unknown>, usage: Usage): void {
+    const inline = encodeFinal(this.job.requestId, this.seq, data, usage, this.environment.workerId);
+    if (fitsInline(inline, this.environment.blobs.maxInlineBytes())) {
+      this.seq++;
+      this.finish(inline);
+      return;
+    }
+    this.settling = this.finishByReference(data, usage);
+  }
+
+  private async finishByReference(data: Record<string, unknown>, usage: Usage): Promise<void> {
+    // Unique per worker: after a timeout the edge may already run the same request elsewhere.
+    const dataRef = `${this.job.requestId}.${this.environment.workerId}.final`;
+    try {
+      await this.environment.blobs.put(dataRef, encoder.encode(JSON.stringify(data)));
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      if (!this.finished) this.fail({ code: ErrorCode.UpstreamError, message: `the reply is larger than one message bus message and could not be stored in the object store: ${detail}`, retryable: false });
+      return;
+    }
+    if (this.finished) {
+      // Cancelled or timed out while storing: nobody will come for it.
+      await this.environment.blobs.delete(dataRef).catch(() => undefined);
+      return;
+    }
+    this.finish(encodeFinalByRef(this.job.requestId, this.seq++, dataRef, usage, this.environment.workerId));
+  }
+
+  private finish(payload: string): void {
+    this.finished = true;
+    this.outcome = 'final';
+    this.environment.send(this.replyTo, payload);
+  }
+
+  private fail(error: BusError): void {
+    this.finished = true;
+    this.outcome = error.code;
+    this.environment.send(this.replyTo, encodeFailure(this.job.requestId, this.seq++, error, this.environment.workerId));
+    this.environment.logger.warn('job failed', {
+      requestId: this.job.requestId,
+      model: this.job.model,
+      code: error.code,
+      status: error.status,
+      message: error.message,
+    });
+  }
+
+  private sendInStream(payload: string): void {
+    this.environment.send(this.replyTo, payload);
+    // Any reply proves liveness to the edge, so the keep-alive clock restarts.
+    this.keepAliveTimer?.refresh();
+  }
+
+  private armTimers(): void {
+    const interval = this.environment.keepAliveIntervalMs;
+    if (interval > 0) {
+      this.keepAliveTimer = setTimeout(() => this.sendKeepAlive(), Math.min(interval, MAX_TIMER_MS));
+      this.keepAliveTimer.unref();
+    }
+    const deadline = this.job.deadline;
+    if (deadline === undefined) return;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      this.interrupt(Interruption.Timeout);
+      return;
+    }
+    this.deadlineTimer = setTimeout(() => this.interrupt(Interruption.Timeout), Math.min(remaining, MAX_TIMER_MS));
+    this.deadlineTimer.unref();
+  }
+
+  private sendKeepAlive(): void {
+    if (this.finished) return;
+    this.sendInStream(encodeKeepAlive(this.job.requestId, this.seq++));
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.keepAliveTimer);
+    clearTimeout(this.deadlineTimer);
+  }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}

@@ -1,0 +1,106 @@
+import type { Msg } from '@corral/bus';
+import { ErrorCode, type Cancel, type Job } from '@corral/protocol';
+import { Interruption, JobExecution, type JobEnvironment } from './job-execution.ts';
+import { encodeFailure, encodeRefuse } from './replies.ts';
+
+/** Cancels that arrived before their job (different subjects may interleave) are remembered briefly. */
+const REMEMBERED_CANCELS = 1024;
+const decoder = new TextDecoder();
+
+/**
+ * Admits or refuses incoming jobs, tracks the ones running and routes cancels to them.
+ */
+export class JobIntake {
+  private readonly running = new Map<string, JobExecution>();
+  private readonly earlyCancels = new Set<string>();
+  private idleWaiters: Array<() => void> = [];
+  private draining = false;
+
+  constructor(
+    private readonly environment: JobEnvironment,
+    private readonly maxInflight: number,
+  ) {}
+
+  get inflight(): number {
+    return this.running.size;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  onJob(job: Job, msg: Msg): void {
+    const replyTo = msg.reply;
+    if (!replyTo) return; // A job nobody listens to the answer of is not worth a GPU.
+    const { workerId } = this.environment;
+    if (this.earlyCancels.delete(job.requestId)) return;
+    if (this.draining) {
+      this.environment.send(replyTo, encodeRefuse(job.requestId, workerId, { code: ErrorCode.Draining, message: 'the worker is draining', retryable: true }));
+      return;
+    }
+    if (this.running.size >= this.maxInflight) {
+      this.environment.send(replyTo, encodeRefuse(job.requestId, workerId, { code: ErrorCode.WorkerFull, message: 'the worker is at its in-flight limit', retryable: true }));
+      return;
+    }
+    if (this.running.has(job.requestId)) {
+      this.environment.send(replyTo, encodeRefuse(job.requestId, workerId, { code: ErrorCode.Conflict, message: 'this request id is already running here', retryable: false }));
+      return;
+    }
+    const execution = new JobExecution(job, replyTo, this.environment);
+    this.running.set(job.requestId, execution);
+    void execution.run().finally(() => this.release(job.requestId));
+  }
+
+  onInvalidJob(error: unknown, msg: Msg): void {
+    if (!msg.reply) return;
+    const detail = error instanceof Error ? error.message.slice(0, 500) : 'invalid job';
+    const failure = { code: ErrorCode.BadRequest, message: `invalid job: ${detail}`, retryable: false };
+    this.environment.send(msg.reply, encodeFailure(requestIdOf(msg.data), 0, failure, this.environment.workerId));
+  }
+
+  onCancel(cancel: Cancel): void {
+    const execution = this.running.get(cancel.requestId);
+    if (execution) {
+      execution.interrupt(Interruption.Cancelled);
+      return;
+    }
+    this.earlyCancels.add(cancel.requestId);
+    if (this.earlyCancels.size > REMEMBERED_CANCELS) {
+      const oldest = this.earlyCancels.values().next().value;
+      if (oldest !== undefined) this.earlyCancels.delete(oldest);
+    }
+  }
+
+  interruptAll(reason: Interruption): void {
+    for (const execution of this.running.values()) execution.interrupt(reason);
+  }
+
+  /** Resolves once no job is running. */
+  whenIdle(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private release(requestId: string): void {
+    this.running.delete(requestId);
+    if (this.running.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/** Best effort: the request id of a message that failed validation, so the edge can match the error. */
+function requestIdOf(data: Uint8Array): string {
+  try {
+    const parsed: unknown = JSON.parse(decoder.decode(data));
+    const requestId = (parsed as { requestId?: unknown } | null)?.requestId;
+    return typeof requestId === 'string' ? requestId : '';
+  } catch {
+    return '';
+  }
+}

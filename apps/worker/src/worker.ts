@@ -1,0 +1,148 @@
+import { connectBus, deleteBlob, maxInlinePayload, putBlob, readBlob, type Bus } from '@corral/bus';
+import type { WorkerConfig } from '@corral/config';
+import { Cancel, Job } from '@corral/protocol';
+import { HeartbeatLoop } from './heartbeat.ts';
+import { Inventory } from './inventory.ts';
+import { JobIntake } from './job-intake.ts';
+import { Interruption, type JobEnvironment } from './job-execution.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createOllamaClient } from './ollama-client.ts';
+import { resolveWorkerId } from './worker-id.ts';
+
+export interface WorkerOptions {
+  logger?: Logger;
+}
+
+export interface RunningWorker {
+  readonly workerId: string;
+  /** Stops at once: aborts every job without a reply and closes NATS without a last heartbeat. */
+  stop(): Promise<void>;
+  /** Refuses new jobs, lets running ones finish (bounded by DRAIN_TIMEOUT_MS), says goodbye, closes. */
+  drain(): Promise<void>;
+  inflight(): number;
+}
+
+/** How long aborted jobs get to wind down after the drain timeout before NATS closes. */
+const ABORT_GRACE_MS = 1000;
+
+export async function startWorker(config: WorkerConfig, options: WorkerOptions = {}): Promise<RunningWorker> {
+  const workerId = resolveWorkerId(config.WORKER_ID);
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, base: { service: 'worker', workerId } });
+  const maxInflight = Math.max(1, config.WORKER_MAX_INFLIGHT);
+  const heartbeatIntervalMs = Math.max(1, config.HEARTBEAT_INTERVAL_MS);
+  const client = createOllamaClient({ url: config.OLLAMA_URL, maxInflight });
+
+  let bus: Bus;
+  try {
+    bus = await connectBus({ servers: config.NATS_URL, name: `corral-worker-${workerId}`, prefix: config.CORRAL_PREFIX });
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+  watchConnection(bus, logger);
+
+  const inventory = new Inventory(client, { timeoutMs: Math.min(2000, Math.max(250, heartbeatIntervalMs)) });
+  const environment: JobEnvironment = {
+    workerId,
+    client,
+    blobs: {
+      maxInlineBytes: () => maxInlinePayload(bus),
+      read: (name) => readBlob(bus, name),
+      put: (name, bytes) => putBlob(bus, name, bytes),
+      delete: (name) => deleteBlob(bus, name),
+    },
+    keepAliveIntervalMs: config.KEEPALIVE_INTERVAL_MS,
+    logger,
+    send(subject, payload) {
+      try {
+        bus.publishRaw(subject, payload);
+      } catch (error) {
+        logger.warn('reply not sent', { error });
+      }
+    },
+    onModelMissing: () => inventory.invalidate(),
+  };
+  const intake = new JobIntake(environment, maxInflight);
+  const heartbeat = new HeartbeatLoop({
+    bus,
+    workerId,
+    upstream: config.OLLAMA_URL,
+    capacity: Math.max(1, config.WORKER_CAPACITY),
+    maxInflight,
+    intervalMs: heartbeatIntervalMs,
+    inventory,
+    load: () => ({ inflight: intake.inflight, draining: intake.isDraining }),
+    logger,
+  });
+
+  const subjects = bus.subjects;
+  bus.subscribe(subjects.workerJobs(workerId), Job, (job, msg) => intake.onJob(job, msg), {
+    onInvalid: (error, msg) => intake.onInvalidJob(error, msg),
+  });
+  bus.subscribe(subjects.workerCancels(workerId), Cancel, (cancel) => intake.onCancel(cancel));
+  // The server must know the subscriptions before anyone learns this worker exists.
+  await bus.nc.flush();
+  await heartbeat.start();
+
+  let draining: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  async function drain(): Promise<void> {
+    intake.startDraining();
+    heartbeat.sendNow();
+    logger.info('draining', { inflight: intake.inflight });
+    const finished = await settlesWithin(intake.whenIdle(), config.DRAIN_TIMEOUT_MS);
+    if (!finished) {
+      logger.warn('drain timeout: aborting jobs still running', { inflight: intake.inflight });
+      intake.interruptAll(Interruption.Shutdown);
+      await settlesWithin(intake.whenIdle(), ABORT_GRACE_MS);
+    }
+    heartbeat.sendFinal();
+    try {
+      await bus.drain();
+    } catch (error) {
+      // Already closed (stop() raced the drain): nothing left to flush.
+      logger.debug('nats drain skipped', { error });
+    }
+    await client.destroy().catch(() => undefined);
+    logger.info('drained');
+  }
+
+  async function stop(): Promise<void> {
+    heartbeat.stop();
+    intake.startDraining();
+    intake.interruptAll(Interruption.Stopped);
+    // Either may already be closed by a finished drain; stopping twice is not an error.
+    await bus.close().catch(() => undefined);
+    await client.destroy().catch(() => undefined);
+  }
+
+  return {
+    workerId,
+    drain: () => (draining ??= drain()),
+    stop: () => (stopping ??= stop()),
+    inflight: () => intake.inflight,
+  };
+}
+
+async function settlesWithin(promise: Promise<void>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Connection trouble is worth a log line: jobs cannot reach this worker meanwhile. */
+function watchConnection(bus: Bus, logger: Logger): void {
+  void (async () => {
+    for await (const status of bus.nc.status()) {
+      if (status.type === 'disconnect') logger.warn('nats disconnected');
+      else if (status.type === 'reconnect') logger.info('nats reconnected');
+    }
+  })().catch(() => undefined);
+}

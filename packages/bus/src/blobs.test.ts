@@ -1,0 +1,133 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobError, BlobFailure, BLOB_DEFAULTS, deleteBlob, deleteBlobBucket, ensureBlobBucket, listBlobs, maxInlinePayload, putBlob, readBlob, takeBlob } from './blobs.ts';
+import { connectBus, type Bus } from './bus.ts';
+
+const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const uniquePrefix = (label: string) => `${label}${process.pid}${Math.random().toString(36).slice(2, 8)}`;
+
+async function failureOf(promise: Promise<unknown>): Promise<BlobError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof BlobError)) throw new Error(`expected a BlobError, got ${String(error)}`);
+  return error;
+}
+
+async function bucketConfig(bus: Bus) {
+  const manager = await jetstreamManager(bus.nc);
+  return (await manager.streams.info(`OBJ_${bus.subjects.bucketName('blobs')}`)).config;
+}
+
+describe('blobs on a real NATS server', () => {
+  let bus: Bus;
+  beforeAll(async () => {
+    bus = await connectBus({ servers, name: 'blobs-test', prefix: uniquePrefix('blob') });
+  });
+  afterAll(async () => {
+    await deleteBlobBucket(bus);
+    await bus.close();
+  });
+
+  it('sends inline only what fits in one message, with room to spare', () => {
+    const maxPayload = bus.nc.info!.max_payload;
+    expect(maxInlinePayload(bus)).toBeLessThan(maxPayload);
+    expect(maxInlinePayload(bus)).toBe(Math.floor(maxPayload * 0.9));
+  });
+
+  it('carries several times max_payload intact, and a taken blob is gone', async () => {
+    const bytes = randomBytes(bus.nc.info!.max_payload * 3 + 17);
+    await putBlob(bus, 'job-1.body', bytes);
+    expect(Buffer.from(await takeBlob(bus, 'job-1.body')).equals(bytes)).toBe(true);
+    expect((await failureOf(takeBlob(bus, 'job-1.body'))).reason).toBe(BlobFailure.Missing);
+  });
+
+  it('creates the bucket on first use: file storage, the default TTL and disk cap', async () => {
+    const config = await bucketConfig(bus);
+    expect(config.storage).toBe('file');
+    expect(config.max_age).toBe(nanos(BLOB_DEFAULTS.ttlMs));
+    expect(config.max_bytes).toBe(BLOB_DEFAULTS.maxBucketBytes);
+  });
+
+  it('leaves a read blob in place for the next reader until it is deleted', async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ model: 'llava', images: ['aGVsbG8='] }));
+    await putBlob(bus, 'job-2.body', bytes);
+    expect([...(await readBlob(bus, 'job-2.body'))]).toEqual([...bytes]);
+    expect([...(await readBlob(bus, 'job-2.body'))]).toEqual([...bytes]);
+    await deleteBlob(bus, 'job-2.body');
+    expect((await failureOf(readBlob(bus, 'job-2.body'))).reason).toBe(BlobFailure.Missing);
+    // Deleting twice, or a name never stored, is not an error.
+    await deleteBlob(bus, 'job-2.body');
+    await deleteBlob(bus, 'never-stored');
+  });
+
+  it('replaces a blob stored again under the same name', async () => {
+    await putBlob(bus, 'job-3.body', new Uint8Array([1, 2, 3]));
+    await putBlob(bus, 'job-3.body', new Uint8Array([4, 5]));
+    expect([...(await takeBlob(bus, 'job-3.body'))]).toEqual([4, 5]);
+  });
+
+  it('keeps an empty blob apart from a missing one', async () => {
+    await putBlob(bus, 'empty', new Uint8Array(0));
+    expect((await takeBlob(bus, 'empty')).length).toBe(0);
+    expect((await failureOf(readBlob(bus, 'empty'))).reason).toBe(BlobFailure.Missing);
+  });
+
+  it('serves concurrent first uses from one bucket', async () => {
+    const names = Array.from({ length: 8 }, (_, index) => `parallel-${index}`);
+    await Promise.all(names.map((name, index) => putBlob(bus, name, new Uint8Array([index]))));
+    expect((await listBlobs(bus)).sort()).toEqual([...names].sort());
+    const read = await Promise.all(names.map((name) => takeBlob(bus, name)));
+    expect(read.map((bytes) => bytes[0])).toEqual(names.map((_, index) => index));
+    expect(await listBlobs(bus)).toEqual([]);
+  });
+});
+
+describe('blob limits and expiry', () => {
+  let bus: Bus;
+  beforeAll(async () => {
+    bus = await connectBus({ servers, name: 'blobs-limits-test', prefix: uniquePrefix('blobttl') });
+    await ensureBlobBucket(bus, { ttlMs: 1000, maxBlobBytes: 4096 });
+  });
+  afterAll(async () => {
+    await deleteBlobBucket(bus);
+    await bus.close();
+  });
+
+  it('refuses a blob above the size limit without storing anything', async () => {
+    const failure = await failureOf(putBlob(bus, 'huge', new Uint8Array(4097)));
+    expect(failure.reason).toBe(BlobFailure.TooLarge);
+    expect(failure.message).toContain('exceeds');
+    expect((await failureOf(readBlob(bus, 'huge'))).reason).toBe(BlobFailure.Missing);
+    await putBlob(bus, 'at-limit', new Uint8Array(4096));
+    await deleteBlob(bus, 'at-limit');
+  });
+
+  it('lets an abandoned blob expire after the TTL', async () => {
+    expect((await bucketConfig(bus)).max_age).toBe(nanos(1000));
+    await putBlob(bus, 'abandoned', new Uint8Array([9]));
+    expect([...(await readBlob(bus, 'abandoned'))]).toEqual([9]);
+    let reason: BlobFailure | undefined;
+    for (let poll = 0; poll < 100 && reason === undefined; poll++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      reason = await readBlob(bus, 'abandoned').then(
+        () => undefined,
+        (error: unknown) => (error instanceof BlobError ? error.reason : undefined),
+      );
+    }
+    expect(reason).toBe(BlobFailure.Missing);
+  });
+
+  it('removes the bucket and every blob with it, then recreates it on next use', async () => {
+    await putBlob(bus, 'kept', new Uint8Array([1]));
+    await deleteBlobBucket(bus);
+    const manager = await jetstreamManager(bus.nc);
+    await expect(manager.streams.info(`OBJ_${bus.subjects.bucketName('blobs')}`)).rejects.toThrow();
+    expect((await failureOf(readBlob(bus, 'kept'))).reason).toBe(BlobFailure.Missing);
+    await putBlob(bus, 'after', new Uint8Array([2]));
+    expect([...(await takeBlob(bus, 'after'))]).toEqual([2]);
+  });
+});

@@ -1,0 +1,90 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import type { UsageEvent } from '@corral/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBus, type Bus } from './bus.ts';
+import { deleteUsageStream, openUsagePuller, ensureUsageConsumer, ensureUsageStream, publishUsage } from './jetstream.ts';
+
+const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const prefix = `js${process.pid}${Math.random().toString(36).slice(2, 8)}`;
+
+function usageEvent(requestId: string): UsageEvent {
+  return {
+    v: 1,
+    requestId,
+    keyId: null,
+    alias: 'fast',
+    model: 'llama3.2:latest',
+    endpoint: '/v1/chat/completions',
+    stream: false,
+    status: 'ok',
+    httpStatus: 200,
+    promptTokens: 3,
+    completionTokens: 5,
+    durationMs: 12,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    finishedAt: '2025-01-01T00:00:00.012Z',
+  };
+}
+
+describe('usage stream on a real NATS server', () => {
+  let bus: Bus;
+  beforeAll(async () => {
+    bus = await connectBus({ servers, name: 'jetstream-test', prefix });
+  });
+  afterAll(async () => {
+    await deleteUsageStream(bus);
+    await bus.close();
+  });
+
+  it('reports a retryable failure, without throwing, while the stream does not exist', async () => {
+    const result = await publishUsage(bus, usageEvent('nostream'), { attempts: 2, timeoutMs: 500 });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.retryable).toBe(true);
+  });
+
+  it('creates the stream idempotently with file storage and a long duplicate window', async () => {
+    await ensureUsageStream(bus);
+    const info = await ensureUsageStream(bus);
+    expect(info.config.name).toBe(bus.subjects.streamName('usage'));
+    expect(info.config.subjects).toEqual([bus.subjects.usageWildcard()]);
+    expect(info.config.storage).toBe('file');
+    expect(info.config.duplicate_window).toBeGreaterThanOrEqual(nanos(2 * 60 * 1000));
+  });
+
+  it('stores an event once even when published twice', async () => {
+    const first = await publishUsage(bus, usageEvent('dup1'));
+    const second = await publishUsage(bus, usageEvent('dup1'));
+    expect(first).toMatchObject({ ok: true, duplicate: false });
+    expect(second).toMatchObject({ ok: true, duplicate: true });
+    const manager = await jetstreamManager(bus.nc);
+    const info = await manager.streams.info(bus.subjects.streamName('usage'), { subjects_filter: bus.subjects.usage('dup1') });
+    expect(info.state.subjects?.[bus.subjects.usage('dup1')]).toBe(1);
+  });
+
+  it('refuses an invalid event without throwing and without retrying', async () => {
+    const result = await publishUsage(bus, { ...usageEvent('bad'), promptTokens: -1 });
+    expect(result).toMatchObject({ ok: false, retryable: false });
+    const dotted = await publishUsage(bus, usageEvent('a.b'));
+    expect(dotted).toMatchObject({ ok: false, retryable: false });
+  });
+
+  it('delivers stored events to the durable consumer', async () => {
+    await ensureUsageConsumer(bus, { ackWaitMs: 5000 });
+    await ensureUsageConsumer(bus, { ackWaitMs: 5000 });
+    for (const id of ['c1', 'c2', 'c3']) await publishUsage(bus, usageEvent(id));
+    const puller = await openUsagePuller(bus);
+    const seen: string[] = [];
+    const started = performance.now();
+    for await (const message of await puller.fetch(4, 5000)) {
+      seen.push((message.json() as UsageEvent).requestId);
+      message.ack();
+    }
+    console.log(`a full pull of 4 events returned in ${(performance.now() - started).toFixed(1)} ms`);
+    expect(seen).toEqual(['dup1', 'c1', 'c2', 'c3']);
+    // Acknowledged events are not delivered again.
+    const again: string[] = [];
+    for await (const message of await puller.fetch(4, 1000)) again.push(message.subject);
+    expect(again).toEqual([]);
+  });
+});

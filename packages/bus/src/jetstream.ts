@@ -1,0 +1,184 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type JsMsg,
+  type StreamInfo,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import { UsageEvent, USAGE_CONSUMER } from '@corral/protocol';
+import type { Bus } from './bus.ts';
+import { encodeJson } from './codec.ts';
+
+export interface UsageStreamLimits {
+  /** How long an event is kept even when already consumed. Default: 30 days. */
+  maxAgeMs?: number;
+  /** Disk cap; the oldest events go first past it. Default: 5 GiB. */
+  maxBytes?: number;
+  /** Window in which a repeated request id is dropped by the server. Default: 10 minutes. */
+  duplicateWindowMs?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Creates the usage stream or brings an existing one to these limits. */
+export async function ensureUsageStream(bus: Bus, limits: UsageStreamLimits = {}): Promise<StreamInfo> {
+  const manager = await jetstreamManager(bus.nc);
+  const config = {
+    name: bus.subjects.streamName('usage'),
+    subjects: [bus.subjects.usageWildcard()],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(limits.maxAgeMs ?? 30 * DAY_MS),
+    max_bytes: limits.maxBytes ?? 5 * 1024 ** 3,
+    // Longer than any edge retry, so a re-sent event never lands twice.
+    duplicate_window: nanos(Math.max(limits.duplicateWindowMs ?? 10 * 60 * 1000, 2 * 60 * 1000)),
+    num_replicas: 1,
+  };
+  try {
+    await manager.streams.info(config.name);
+    return await manager.streams.update(config.name, config);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    return await manager.streams.add(config);
+  }
+}
+
+export interface UsageConsumerOptions {
+  /** How long a delivered event may stay unacknowledged before the server redelivers it. Default: 30 s. */
+  ackWaitMs?: number;
+  /** Unacknowledged events across all replicas; bounds memory while Postgres is down. Default: 2000. */
+  maxAckPending?: number;
+}
+
+/** Creates the durable pull consumer shared by every accounting replica (idempotent). */
+export async function ensureUsageConsumer(bus: Bus, options: UsageConsumerOptions = {}): Promise<void> {
+  const manager = await jetstreamManager(bus.nc);
+  const stream = bus.subjects.streamName('usage');
+  const config = {
+    durable_name: USAGE_CONSUMER,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(options.ackWaitMs ?? 30_000),
+    max_ack_pending: options.maxAckPending ?? 2000,
+    // Never give up on an event: Postgres may be down for a long time.
+    max_deliver: -1,
+  };
+  try {
+    await manager.consumers.info(stream, USAGE_CONSUMER);
+    await manager.consumers.update(stream, USAGE_CONSUMER, config);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await manager.consumers.add(stream, config);
+  }
+}
+
+export interface UsagePuller {
+  /**
+   * One pull request: yields events as they arrive and ends after `maxMessages` or `expiresMs`.
+   * Bounded pulls mean a stopping replica leaves no open request behind that the server would
+   * keep filling, so nothing it stops with waits for the ack timeout.
+   */
+  fetch(maxMessages: number, expiresMs?: number): Promise<AsyncIterable<JsMsg>>;
+}
+
+/** Binds to the durable usage consumer (created by ensureUsageConsumer). */
+export async function openUsagePuller(bus: Bus): Promise<UsagePuller> {
+  const consumer = await jetstream(bus.nc).consumers.get(bus.subjects.streamName('usage'), USAGE_CONSUMER);
+  return {
+    fetch: (maxMessages, expiresMs = 1000) => consumer.fetch({ max_messages: maxMessages, expires: Math.max(1000, expiresMs) }),
+  };
+}
+
+export interface UsageStreamState {
+  /** Events held by the stream (consumed or not, until they age out). */
+  messages: number;
+  /** Events the accounting consumer has not received yet; undefined without the consumer. */
+  waiting?: number;
+  /** Events delivered to accounting and not yet acknowledged. */
+  unacknowledged?: number;
+}
+
+/** How far behind accounting is (for health checks, the admin and tests); undefined without a stream. */
+export async function usageStreamState(bus: Bus): Promise<UsageStreamState | undefined> {
+  const manager = await jetstreamManager(bus.nc);
+  const stream = bus.subjects.streamName('usage');
+  let messages: number;
+  try {
+    messages = (await manager.streams.info(stream)).state.messages;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  try {
+    const consumer = await manager.consumers.info(stream, USAGE_CONSUMER);
+    return { messages, waiting: consumer.num_pending, unacknowledged: consumer.num_ack_pending };
+  } catch (error) {
+    if (isNotFound(error)) return { messages };
+    throw error;
+  }
+}
+
+/** Removes the usage stream and its consumers (tests and tenant teardown). */
+export async function deleteUsageStream(bus: Bus): Promise<void> {
+  const manager = await jetstreamManager(bus.nc);
+  try {
+    await manager.streams.delete(bus.subjects.streamName('usage'));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+export type PublishUsageResult =
+  | { ok: true; sequence: number; duplicate: boolean }
+  | { ok: false; retryable: boolean; message: string };
+
+export interface PublishUsageOptions {
+  /** Tries before giving up. Default: 3. */
+  attempts?: number;
+  /** How long one try waits for the server's ack. Default: 2000 ms. */
+  timeoutMs?: number;
+}
+
+/**
+ * Publishes one usage event and waits for JetStream to store it. The request id is the message id,
+ * so a retry after a lost ack is dropped by the server. Never throws: the caller decides whether to
+ * keep the event and try again later.
+ */
+export async function publishUsage(bus: Bus, event: UsageEvent, options: PublishUsageOptions = {}): Promise<PublishUsageResult> {
+  const parsed = UsageEvent.safeParse(event);
+  if (!parsed.success) return { ok: false, retryable: false, message: `invalid usage event: ${parsed.error.message}` };
+  const client = jetstream(bus.nc);
+  const attempts = Math.max(1, options.attempts ?? 3);
+  let lastMessage = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const ack = await client.publish(bus.subjects.usage(parsed.data.requestId), encodeJson(parsed.data), {
+        msgID: parsed.data.requestId,
+        timeout: options.timeoutMs ?? 2000,
+      });
+      return { ok: true, sequence: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      lastMessage = error instanceof Error ? error.message : String(error);
+      // Brief backoff: JetStream is usually back within a leader election or a reconnect.
+      if (attempt < attempts) await sleep(100 * 2 ** (attempt - 1));
+    }
+  }
+  return { ok: false, retryable: true, message: lastMessage };
+}
+
+function isNotFound(error: unknown): boolean {
+  if (!(error instanceof JetStreamApiError)) return false;
+  return error.code === JetStreamApiCodes.StreamNotFound || error.code === JetStreamApiCodes.ConsumerNotFound || error.status === 404;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

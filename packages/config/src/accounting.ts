@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { busSettings, integer, optionalString } from './shared.ts';
+
+export const AccountingConfig = z.object({
+  ...busSettings,
+  /** Postgres URL. Default: unset, then a server on 127.0.0.1:5432 (database `corral`), then an embedded Postgres. */
+  DATABASE_URL: optionalString,
+  /** Most usage events written in one transaction. Default: 200. */
+  ACCOUNTING_BATCH_SIZE: z.preprocess((value) => (value === '' || value === undefined ? 200 : Number(value)), z.number().int().positive()),
+  /** How long the first event of a batch waits for others before the batch is written. Default: 50 ms. */
+  ACCOUNTING_BATCH_MS: integer(50),
+  /** Local state (the embedded Postgres lives in `<dir>/postgres`). Default: ./.corral. */
+  CORRAL_DATA_DIR: z.preprocess((value) => (value === '' || value === undefined ? './.corral' : value), z.string()),
+});
+export type AccountingConfig = z.infer<typeof AccountingConfig>;

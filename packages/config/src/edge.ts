@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { boolean, busSettings, integer, optionalString } from './shared.ts';
+
+export const EdgeConfig = z.object({
+  ...busSettings,
+  /** HTTP port. Default: 8080. */
+  PORT: integer(8080),
+  /** Listen address. Default: 0.0.0.0. */
+  HOST: z.preprocess((value) => (value === '' || value === undefined ? '0.0.0.0' : value), z.string()),
+  /** Largest request body in bytes (images arrive inline). Default: 25 MiB. */
+  BODY_LIMIT_BYTES: integer(25 * 1024 * 1024),
+  /** How long a worker has to accept a job before the next one is tried. Default: 2000 ms. */
+  ACCEPT_TIMEOUT_MS: integer(2000),
+  /** A job stream silent this long (no chunk, no keep-alive) is treated as a dead worker. Default: 5000 ms. */
+  STREAM_IDLE_TIMEOUT_MS: integer(5000),
+  /** Retry-After sent with 503 when no worker can take a job. Default: 2 s. */
+  RETRY_AFTER_SECONDS: integer(2),
+  /** Serve without API keys (development only; logged loudly at startup). Default: false. */
+  AUTH_DISABLED: boolean(false),
+  /** Edge identity in logs and inbox names. Default: random. */
+  EDGE_ID: optionalString,
+  /** Let vision requests fetch image URLs on loopback/private networks (SSRF risk). Default: false. */
+  IMAGE_FETCH_ALLOW_PRIVATE: boolean(false),
+  /** Hosts (host or host:port, comma separated) image URLs may be fetched from even if private. Default: none. */
+  IMAGE_FETCH_ALLOWED_HOSTS: z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((host) => host.trim()) : []), z.array(z.string())),
+  /** Largest image fetched from a URL. Default: 10 MiB. */
+  IMAGE_FETCH_MAX_BYTES: integer(10 * 1024 * 1024),
+  /** Time allowed to fetch one image URL. Default: 10000 ms. */
+  IMAGE_FETCH_TIMEOUT_MS: integer(10_000),
+});
+export type EdgeConfig = z.infer<typeof EdgeConfig>;

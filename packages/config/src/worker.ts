@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { busSettings, integer, optionalString } from './shared.ts';
+
+export const WorkerConfig = z.object({
+  ...busSettings,
+  /** The Ollama this worker serves. Default: http://127.0.0.1:11434. */
+  OLLAMA_URL: z.preprocess((value) => (value === '' || value === undefined ? 'http://127.0.0.1:11434' : value), z.url()),
+  /** Stable worker identity (letters, digits, - and _). Default: hostname plus a random suffix. */
+  WORKER_ID: optionalString,
+  /** Parallel slots advertised for routing (match OLLAMA_NUM_PARALLEL × GPUs). Default: 4. */
+  WORKER_CAPACITY: integer(4),
+  /** Jobs held at once (running or queued in Ollama) before refusing. Default: 256. */
+  WORKER_MAX_INFLIGHT: integer(256),
+  /** Heartbeat period. Default: 1000 ms. */
+  HEARTBEAT_INTERVAL_MS: integer(1000),
+  /** Keep-alive sent to the edge while Ollama is silent. Default: 1000 ms. */
+  KEEPALIVE_INTERVAL_MS: integer(1000),
+  /** How long SIGTERM waits for in-flight jobs before exiting anyway. Default: 120000 ms. */
+  DRAIN_TIMEOUT_MS: integer(120_000),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfig>;

@@ -1,0 +1,8 @@
+export { createDb, type Db, type DbHandle, type CreateDbOptions, type Schema } from './client.ts';
+export { migrate, migrationsFolder } from './migrate.ts';
+export { ensureDatabase, dropDatabase } from './ensure-database.ts';
+export { resolveDatabase, DatabaseSource, type ResolvedDatabase, type ResolveDatabaseOptions } from './resolve-database.ts';
+export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type EmbeddedPostgresHandle } from './embedded.ts';
+export { withDatabase, databaseName } from './connection-url.ts';
+export { apiKeys, models, usage, usageHourly, usageDaily, responses } from './schema/index.ts';
+export { testDatabaseUrl } from './test-database.ts';

@@ -1,0 +1,5 @@
+export { apiKeys } from './api-keys.ts';
+export { models } from './models.ts';
+export { usage } from './usage.ts';
+export { usageHourly, usageDaily } from './rollups.ts';
+export { responses } from './responses.ts';

@@ -1,0 +1,109 @@
+export {
+  OpenAIErrorType,
+  renderOpenAIError,
+  invalidRequest,
+  unsupportedParameter,
+  unsupportedValue,
+  missingParameter,
+  invalidValue,
+  invalidApiKey,
+  missingApiKey,
+  permissionDenied,
+  modelNotFound,
+  notFound,
+  rateLimited,
+  quotaExceeded,
+  requestTooLarge,
+  serverError,
+  badGateway,
+  serverBusy,
+  timedOut,
+  isOpenAIError,
+  ok,
+  failure,
+} from './errors.ts';
+export type { OpenAIError, OpenAIErrorBody, Result } from './errors.ts';
+export { openAIErrorFromNative, nativeErrorMessage } from './native-error.ts';
+export { openAIErrorFromZod, formatParameterPath } from './zod-error.ts';
+export { createId, IdPrefix } from './ids.ts';
+export { sseData, sseEvent, SSE_DONE, SSE_KEEPALIVE } from './sse.ts';
+export { toModel, toModelList } from './models.ts';
+export type { ModelEntry, OpenAIModel, OpenAIModelList } from './models.ts';
+export { FinishReason, finishReasonFromNative, completionFinishReasonFromNative } from './finish-reason.ts';
+export { usageFromNative, combineChoiceUsage, sumUsage } from './usage.ts';
+export type { CompletionUsage } from './usage.ts';
+export { chatLogprobsFromNative } from './logprobs.ts';
+export type { ChatCompletionTokenLogprob, ChatTokenLogprob, CompletionLogprobs } from './logprobs.ts';
+export type { ModelOverrides, NativeContext } from './shared/context.ts';
+export { ToolMode } from './shared/tools.ts';
+export { ReasoningEffort, thinkFromEffort } from './shared/reasoning.ts';
+
+export { chatRequestSchema, parseChatRequest } from './chat/request-schema.ts';
+export type { ChatCompletionRequest, ChatMessageInput, ChatToolInput, ChatToolChoice } from './chat/request-schema.ts';
+export { collectImageUrls } from './chat/messages.ts';
+export { chatToNative } from './chat/to-canonical.ts';
+export { nativeForChoice } from './shared/choices.ts';
+export type { ChatNativeContext, ChatTranslation } from './chat/to-canonical.ts';
+export { createChatStreamTranslator, chatUsageChunk, createChatCompletionId } from './chat/from-chunks.ts';
+export type { ChatStreamIdentity, ChatStreamOptions, ChatStreamTranslator } from './chat/from-chunks.ts';
+export { createChatCompletionAggregator, aggregateChatCompletion } from './chat/aggregate.ts';
+export type { ChatAggregateOptions, ChatCompletionAggregator } from './chat/aggregate.ts';
+export type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  ChatCompletionDelta,
+  ChatCompletionLogprobs,
+  ChatCompletionMessage,
+  ChatCompletionToolCall,
+  ChatCompletionToolCallDelta,
+} from './chat/wire-types.ts';
+
+export { completionRequestSchema, parseCompletionRequest } from './completions/request-schema.ts';
+export type { CompletionRequest } from './completions/request-schema.ts';
+export { completionsToNative } from './completions/to-canonical.ts';
+export type { CompletionJob, CompletionsTranslation } from './completions/to-canonical.ts';
+export {
+  createCompletionStreamTranslator,
+  combineCompletionUsage,
+  completionUsageChunk,
+  createCompletionId,
+} from './completions/from-chunks.ts';
+export type { CompletionStreamIdentity, CompletionStreamOptions, CompletionStreamTranslator, JobUsage } from './completions/from-chunks.ts';
+export { createCompletionAggregator, aggregateCompletion } from './completions/aggregate.ts';
+export type { CompletionAggregateOptions, CompletionAggregator } from './completions/aggregate.ts';
+export type { Completion, CompletionChoice } from './completions/wire-types.ts';
+
+export { embeddingsRequestSchema, parseEmbeddingsRequest, EncodingFormat, MAX_EMBEDDING_INPUTS } from './embeddings/request-schema.ts';
+export type { EmbeddingsRequest } from './embeddings/request-schema.ts';
+export { embeddingsToNative, embeddingsJob, splitEmbeddingInputs } from './embeddings/to-canonical.ts';
+export type { EmbeddingsTranslation } from './embeddings/to-canonical.ts';
+export { buildEmbeddingsResponse, encodeEmbeddingBase64 } from './embeddings/response.ts';
+export type { EmbeddingObject, EmbeddingsResponse, EmbeddingsResponseInput } from './embeddings/response.ts';
+
+export { responsesRequestSchema, parseResponsesRequest, ResponseInclude } from './responses/request-schema.ts';
+export type { ResponsesRequest, ResponseInputItem, ResponsesToolChoice, ResponsesFunctionTool } from './responses/request-schema.ts';
+export { collectResponsesImageUrls, responseItemsToNative } from './responses/input.ts';
+export { responsesToNative } from './responses/to-canonical.ts';
+export type { ResponsesNativeContext, ResponsesTranslation } from './responses/to-canonical.ts';
+export { createResponsesStreamTranslator, createResponseId } from './responses/stream.ts';
+export type { ResponsesStreamOptions, ResponsesStreamTranslator } from './responses/stream.ts';
+export { aggregateResponse } from './responses/aggregate.ts';
+export { conversationAfter } from './responses/conversation.ts';
+export type {
+  FunctionCallOutputItem,
+  OutputMessageItem,
+  OutputTextPart,
+  ReasoningOutputItem,
+  ResponseFunctionTool,
+  ResponseObject,
+  ResponseOutputItem,
+  ResponseSettings,
+  ResponseStatus,
+  ResponseStreamEvent,
+  ResponseTextFormat,
+  ResponseToolChoice,
+  ResponseUsage,
+  SummaryTextPart,
+} from './responses/wire-types.ts';

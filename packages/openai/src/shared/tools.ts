@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { Tool } from '@corral/ollama';
+
+/** How the response side must treat the model's output for tool calling. */
+export const ToolMode = {
+  /** Tools (if any) offered natively; the model decides. */
+  auto: 'auto',
+  /**
+   * Ollama cannot force a tool call, so the request constrains the output with a JSON schema
+   * `{name, arguments}` and the response side turns that JSON into a tool call.
+   */
+  forced: 'forced',
+} as const;
+export type ToolMode = (typeof ToolMode)[keyof typeof ToolMode];
+
+export const functionParametersSchema = z.record(z.string(), z.unknown());
+
+const emptyParameters = { type: 'object', properties: {} };
+
+function callSchema(tool: Tool): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: {
+      name: { type: 'string', enum: [tool.function.name] },
+      arguments: tool.function.parameters ?? emptyParameters,
+    },
+    required: ['name', 'arguments'],
+  };
+}
+
+/** The `format` schema that makes the model answer with exactly one call of one of `tools`. */
+export function forcedToolCallFormat(tools: readonly Tool[]): Record<string, unknown> {
+  const [only] = tools;
+  if (tools.length === 1 && only !== undefined) return callSchema(only);
+  return { anyOf: tools.map(callSchema) };
+}
+
+export interface ParsedForcedCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** Reads the JSON the forced format produced; undefined when it is not a valid call. */
+export function parseForcedToolCall(content: string, allowedNames: readonly string[]): ParsedForcedCall | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const record = parsed as Record<string, unknown>;
+  const name = record.name;
+  const argumentsValue = record.arguments ?? record.parameters ?? {};
+  if (typeof name !== 'string' || !allowedNames.includes(name)) return undefined;
+  if (typeof argumentsValue !== 'object' || argumentsValue === null || Array.isArray(argumentsValue)) return undefined;
+  return { name, arguments: argumentsValue as Record<string, unknown> };
+}
+
+/**
+ * OpenAI sends arguments as a JSON string; Ollama wants an object. An empty string (what some
+ * models emit for argument-less tools, echoed back by clients) means `{}`.
+ */
+export function parseToolArguments(raw: string): Record<string, unknown> | undefined {
+  if (raw.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}

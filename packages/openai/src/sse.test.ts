@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { SSE_DONE, SSE_KEEPALIVE, sseData, sseEvent } from './sse.ts';
+
+describe('SSE frames', () => {
+  it('frames data and events', () => {
+    expect(sseData({ a: 1 })).toBe('data: {"a":1}\n\n');
+    expect(sseEvent('response.created', { type: 'response.created' })).toBe('event: response.created\ndata: {"type":"response.created"}\n\n');
+    expect(SSE_DONE).toBe('data: [DONE]\n\n');
+    expect(SSE_KEEPALIVE.startsWith(':')).toBe(true);
+  });
+
+  it('keeps newlines inside JSON strings escaped, so a frame never breaks', () => {
+    expect(sseData({ text: 'a\n\nb' })).toBe('data: {"text":"a\\n\\nb"}\n\n');
+  });
+});

@@ -1,0 +1,17 @@
+/** Server-sent event frames, as pure strings the edge writes. */
+
+/** `data: <json>\n\n` — OpenAI chat/completions streams. */
+export function sseData(value: unknown): string {
+  return `data: ${JSON.stringify(value)}\n\n`;
+}
+
+/** Terminator of chat and completions streams (not used by /v1/responses). */
+export const SSE_DONE = 'data: [DONE]\n\n';
+
+/** `event: <type>\ndata: <json>\n\n` — /v1/responses streams. */
+export function sseEvent(type: string, value: unknown): string {
+  return `event: ${type}\ndata: ${JSON.stringify(value)}\n\n`;
+}
+
+/** A comment line: keeps proxies from closing an idle stream during long prompt evaluation. */
+export const SSE_KEEPALIVE = ': keep-alive\n\n';

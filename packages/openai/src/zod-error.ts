@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import { invalidRequest, invalidValue, missingParameter, type OpenAIError } from './errors.ts';
+
+type Issue = z.core.$ZodIssue;
+
+/** `['messages', 0, 'content']` → `messages[0].content`. */
+export function formatParameterPath(path: readonly PropertyKey[]): string {
+  let rendered = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') rendered += `[${segment}]`;
+    else rendered += rendered === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return rendered;
+}
+
+/**
+ * A failed union reports every branch; the branch that got furthest into the value names the
+ * real mistake (`messages[0].content[1].image_url` rather than "expected string").
+ */
+function mostSpecificIssue(issue: Issue, prefix: readonly PropertyKey[]): { issue: Issue; path: PropertyKey[] } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
+  let best: { issue: Issue; path: PropertyKey[] } | undefined;
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first === undefined) continue;
+    const candidate = mostSpecificIssue(first, path);
+    if (best === undefined || candidate.path.length > best.path.length) best = candidate;
+  }
+  return best !== undefined && best.path.length > path.length ? best : { issue, path };
+}
+
+function describeInput(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'array';
+  return typeof input;
+}
+
+/** "expected string or array, received number" for a union none of whose shapes fit. */
+function unionMessage(issue: Issue): string {
+  if (issue.code !== 'invalid_union') return issue.message;
+  const expected = new Set<string>();
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first?.code === 'invalid_type' && first.path.length === 0) expected.add(first.expected);
+  }
+  if (expected.size === 0) return issue.message;
+  return `expected ${[...expected].join(' or ')}, received ${describeInput(issue.input)}`;
+}
+
+/** Turns the first zod issue into a 400 naming the offending parameter. */
+export function openAIErrorFromZod(error: z.ZodError): OpenAIError {
+  const first = error.issues[0];
+  if (first === undefined) return invalidRequest('Invalid request body.');
+  const { issue, path } = mostSpecificIssue(first, []);
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const param = formatParameterPath([...path, key]);
+    return invalidRequest(`Unrecognized request argument supplied: ${param}`, param, 'unknown_parameter');
+  }
+  const param = formatParameterPath(path);
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return param === '' ? invalidRequest('Request body must be a JSON object.') : missingParameter(param);
+  }
+  if (param === '') return invalidRequest(`Invalid request body: ${unionMessage(issue)}`);
+  return invalidValue(param, unionMessage(issue));
+}

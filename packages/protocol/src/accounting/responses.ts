@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { Timestamp, version } from './common.ts';
+
+const id = z.string().min(1).max(128);
+
+/** A stored /v1/responses result, so a later request can continue from it (`previous_response_id`). */
+export const StoredResponse = z.object({
+  id,
+  /** Owner; only this key may read it back. Null when the edge runs without keys. */
+  keyId: z.uuid().nullable(),
+  model: z.string().min(1),
+  /** The native Ollama messages that led to the output. */
+  messages: z.array(z.record(z.string(), z.unknown())),
+  output: z.unknown(),
+  createdAt: Timestamp,
+});
+export type StoredResponse = z.infer<typeof StoredResponse>;
+
+export const ResponsePutRequest = z.object({ ...version, ...StoredResponse.shape });
+export type ResponsePutRequest = z.infer<typeof ResponsePutRequest>;
+
+export const ResponsePutResult = z.object({ stored: z.boolean() });
+export type ResponsePutResult = z.infer<typeof ResponsePutResult>;
+
+export const ResponseGetRequest = z.object({ ...version, id, keyId: z.uuid().nullable() });
+export type ResponseGetRequest = z.infer<typeof ResponseGetRequest>;
+
+/** Null when the response does not exist or belongs to another key (indistinguishable on purpose). */
+export const ResponseGetResult = StoredResponse.nullable();
+export type ResponseGetResult = z.infer<typeof ResponseGetResult>;

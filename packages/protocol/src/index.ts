@@ -1,0 +1,13 @@
+export { PROTOCOL_VERSION } from './version.ts';
+export { createSubjects, type Subjects, type AccountingOperation } from './subjects.ts';
+export { ErrorCode, BusError } from './errors.ts';
+export { Job, JobKind, Cancel, BlobName } from './job.ts';
+export { Usage, Accept, Refuse, Chunk, Final, Failure, KeepAlive, WorkerReply, encodeRawChunk } from './reply.ts';
+export { Heartbeat, WorkerModel } from './heartbeat.ts';
+export { KeyInfo, KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResult, KeyUpdateRequest, KeyUpdateResult, KeyRevokeRequest, KeyRevokeResult } from './accounting/keys.ts';
+export { ThinkSetting, KeepAliveSetting, ModelConfig, ModelSetRequest, ModelSetResult, ModelListRequest, ModelListResult, ModelDeleteRequest, ModelDeleteResult } from './accounting/models.ts';
+export { UsageStatus, UsageEvent, UsageGroup, UsageSummaryRequest, UsageSummaryRow, UsageSummaryResult } from './accounting/usage.ts';
+export { StoredResponse, ResponsePutRequest, ResponsePutResult, ResponseGetRequest, ResponseGetResult } from './accounting/responses.ts';
+export { KeyRecord, modelConfigKey, aliasFromModelConfigKey } from './accounting/kv-records.ts';
+export { AccountingReply, replyOk, replyError } from './accounting/envelope.ts';
+export { accountingOperations, ACCOUNTING_QUEUE, USAGE_CONSUMER, type AccountingOperations, type AccountingRequest, type AccountingResult } from './accounting/operations.ts';

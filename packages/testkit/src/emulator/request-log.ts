@@ -1,0 +1,84 @@
+import type { CompletedRequest } from './types.ts';
+
+interface Waiter {
+  predicate: (request: CompletedRequest) => boolean;
+  resolve: (request: CompletedRequest) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Finished inference requests, in completion order, with waiters for tests. */
+export class RequestLog {
+  private readonly finished: CompletedRequest[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private lastId = 0;
+  private inFlight = 0;
+
+  /** Starts tracking a request; finish it exactly once with finish(). */
+  begin(path: string): CompletedRequest {
+    this.inFlight++;
+    return {
+      id: ++this.lastId,
+      path,
+      model: '',
+      stream: !path.startsWith('/v1/') && !path.startsWith('/api/embed'),
+      content: '',
+      thinking: '',
+      toolCalls: [],
+      promptEvalCount: 0,
+      evalCount: 0,
+      doneReason: null,
+      cancelled: false,
+      status: 200,
+      body: undefined,
+    };
+  }
+
+  /** Attaches the parsed body (and the model / stream flag it names) to a record. */
+  describe(record: CompletedRequest, body: unknown): void {
+    record.body = body;
+    if (typeof body !== 'object' || body === null) return;
+    const { model, stream } = body as { model?: unknown; stream?: unknown };
+    if (typeof model === 'string') record.model = model;
+    if (typeof stream === 'boolean') record.stream = stream;
+  }
+
+  finish(request: CompletedRequest): void {
+    this.inFlight--;
+    this.finished.push(request);
+    for (const waiter of this.waiters) {
+      if (waiter.predicate(request)) {
+        this.waiters.delete(waiter);
+        clearTimeout(waiter.timer);
+        waiter.resolve(request);
+      }
+    }
+  }
+
+  all(): CompletedRequest[] {
+    return [...this.finished];
+  }
+
+  cancellations(): CompletedRequest[] {
+    return this.finished.filter((request) => request.cancelled);
+  }
+
+  active(): number {
+    return this.inFlight;
+  }
+
+  waitFor(predicate: (request: CompletedRequest) => boolean, timeoutMs = 5000): Promise<CompletedRequest> {
+    const past = this.finished.find(predicate);
+    if (past) return Promise.resolve(past);
+    return new Promise<CompletedRequest>((resolve, reject) => {
+      const waiter: Waiter = {
+        predicate,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new Error(`no matching request finished within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+}
