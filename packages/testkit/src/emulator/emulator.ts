@@ -38,7 +38,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     loadDelayMs: settings.loadDelayMs,
     defaultKeepAliveMs: settings.keepAliveMs,
   }));
-  const log = new RequestLog();
+  const log = new RequestLog(options.requestLogLimit);
   const context: EmulatorContext = {
     settings,
     catalog: new ModelCatalog(options.models ?? DEFAULT_MODELS),

@@ -6,9 +6,14 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-/** Finished inference requests, in completion order, with waiters for tests. */
+/** Finished requests kept by default: tests look at the last few, and a long benchmark must not grow without bound. */
+export const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
+
+/** Finished inference requests, in completion order (the newest `limit` of them), with waiters for tests. */
 export class RequestLog {
   private readonly finished: CompletedRequest[] = [];
+  constructor(private readonly limit = DEFAULT_REQUEST_LOG_LIMIT) {}
+
   private readonly waiters = new Set<Waiter>();
   private lastId = 0;
   private inFlight = 0;
@@ -45,6 +50,7 @@ export class RequestLog {
   finish(request: CompletedRequest): void {
     this.inFlight--;
     this.finished.push(request);
+    if (this.finished.length > this.limit) this.finished.shift();
     for (const waiter of this.waiters) {
       if (waiter.predicate(request)) {
         this.waiters.delete(waiter);

@@ -36,6 +36,8 @@ export interface EmulatorOptions {
   keepAlive?: string | number;
   /** When set, chat/generate fail after this many generated tokens (in-band error when streaming). */
   failAfterTokens?: number;
+  /** Finished requests remembered for `requests()` and `waitFor()`, oldest dropped first. Default 10 000. */
+  requestLogLimit?: number;
 }
 
 export interface CompletedRequest {
