@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SSE_DONE, SSE_KEEPALIVE, sseData, sseEvent } from './sse.ts';
+import { SSE_DONE, SSE_KEEPALIVE, sseData, sseEvent, sseFrames } from './sse.ts';
 
 describe('SSE frames', () => {
   it('frames data and events', () => {
     expect(sseData({ a: 1 })).toBe('data: {"a":1}\n\n');
     expect(sseEvent('response.created', { type: 'response.created' })).toBe('event: response.created\ndata: {"type":"response.created"}\n\n');
+    expect(sseFrames([{ a: 1 }, { b: 2 }])).toBe('data: {"a":1}\n\ndata: {"b":2}\n\n');
+    expect(sseFrames([])).toBe('');
     expect(SSE_DONE).toBe('data: [DONE]\n\n');
     expect(SSE_KEEPALIVE.startsWith(':')).toBe(true);
   });

@@ -5,6 +5,13 @@ export function sseData(value: unknown): string {
   return `data: ${JSON.stringify(value)}\n\n`;
 }
 
+/** Several `data:` frames in one string, so a batch of chunks goes out in one socket write. */
+export function sseFrames(values: readonly unknown[]): string {
+  let frames = '';
+  for (const value of values) frames += sseData(value);
+  return frames;
+}
+
 /** Terminator of chat and completions streams (not used by /v1/responses). */
 export const SSE_DONE = 'data: [DONE]\n\n';
 

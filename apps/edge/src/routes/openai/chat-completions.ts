@@ -9,6 +9,7 @@ import {
   nativeForChoice,
   parseChatRequest,
   sseData,
+  sseFrames,
   SSE_DONE,
   type ChatCompletionRequest,
   type ChatStreamTranslator,
@@ -18,18 +19,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EdgeContext } from '../../context.ts';
 import { fromOpenAIError } from '../../http/openai-error.ts';
 import { SseWriter } from '../../http/sse-writer.ts';
+import { forEachChoiceEvent, isChatTokenChunk, streamChoices } from '../../pipeline/choice-events.ts';
 import { FanOut } from '../../pipeline/fan-out.ts';
 import { fetchImages, imagePolicy } from '../../pipeline/images.ts';
 import { beginRequest } from '../../pipeline/exchange.ts';
 import { jobSpec } from '../../pipeline/job-spec.ts';
 
 const ENDPOINT = '/v1/chat/completions';
-
-/** A native chat chunk that carries a generated token (text, thinking or a tool call). */
-function isTokenChunk(data: Record<string, unknown>): boolean {
-  const message = data.message as { content?: string; thinking?: string; tool_calls?: unknown[] } | undefined;
-  return Boolean(message && (message.content || message.thinking || message.tool_calls?.length));
-}
 
 /**
  * Where each image URL first appears (`messages[i].content[j].image_url`), so a refused download
@@ -94,15 +90,10 @@ async function handleChatCompletion(context: EdgeContext, request: FastifyReques
 
     if (!translation.stream) {
       const aggregator = createChatCompletionAggregator(streamOptions, translation.choices);
-      for await (const { choice, event } of fanOut.events()) {
-        if (event.type === 'chunk') {
-          if (isTokenChunk(event.data)) exchange.scope.noteGeneratedToken(choice);
-          aggregator.push(choice, event.data as unknown as ChatChunk);
-        } else {
-          exchange.scope.settleJob(choice, event.usage, event.workerId);
-          aggregator.finish(choice, event.data as unknown as ChatChunk);
-        }
-      }
+      await forEachChoiceEvent<ChatChunk>(exchange, fanOut, isChatTokenChunk, (choice, chunk, final) => {
+        if (final) aggregator.finish(choice, chunk);
+        else aggregator.push(choice, chunk);
+      });
       exchange.scope.markFirstToken();
       exchange.succeed(200);
       return reply.type('application/json; charset=utf-8').send(aggregator.result());
@@ -115,24 +106,10 @@ async function handleChatCompletion(context: EdgeContext, request: FastifyReques
     const writer = new SseWriter(reply.raw, { 'x-request-id': exchange.scope.requestId }, () => reply.hijack());
     const usages: CompletionUsage[] = [];
     try {
-      for await (const { choice, event } of fanOut.events()) {
-        const translator = translators[choice]!;
-        let chunks;
-        if (event.type === 'chunk') {
-          if (isTokenChunk(event.data)) exchange.scope.noteGeneratedToken(choice);
-          chunks = translator.push(event.data as unknown as ChatChunk);
-        } else {
-          exchange.scope.settleJob(choice, event.usage, event.workerId);
-          chunks = translator.finish(event.data as unknown as ChatChunk);
-          const usage = translator.usage();
-          if (usage) usages.push(usage);
-        }
-        if (chunks.length === 0) continue;
-        exchange.scope.markFirstToken();
-        let frames = '';
-        for (const chunk of chunks) frames += sseData(chunk);
-        writer.write(frames);
-      }
+      await streamChoices(exchange, fanOut, isChatTokenChunk, translators, (chunks) => writer.write(sseFrames(chunks)), (choice) => {
+        const usage = translators[choice]!.usage();
+        if (usage) usages.push(usage);
+      });
     } catch (error) {
       return exchange.failStream(reply, writer, error);
     }

@@ -7,6 +7,7 @@ import {
   createCompletionStreamTranslator,
   parseCompletionRequest,
   sseData,
+  sseFrames,
   SSE_DONE,
   type CompletionStreamTranslator,
   type JobUsage,
@@ -16,15 +17,11 @@ import type { EdgeContext } from '../../context.ts';
 import { fromOpenAIError } from '../../http/openai-error.ts';
 import { SseWriter } from '../../http/sse-writer.ts';
 import { beginRequest } from '../../pipeline/exchange.ts';
+import { forEachChoiceEvent, isGenerateTokenChunk, streamChoices } from '../../pipeline/choice-events.ts';
 import { FanOut } from '../../pipeline/fan-out.ts';
 import { jobSpec } from '../../pipeline/job-spec.ts';
 
 const ENDPOINT = '/v1/completions';
-
-/** A native generate chunk that carries a generated token (text or reasoning). */
-function isTokenChunk(data: Record<string, unknown>): boolean {
-  return Boolean(data.response || data.thinking);
-}
 
 export function registerCompletionsRoute(app: FastifyInstance, context: EdgeContext): void {
   app.post(ENDPOINT, (request, reply) => handleCompletion(context, request, reply));
@@ -59,16 +56,11 @@ async function handleCompletion(context: EdgeContext, request: FastifyRequest, r
 
     if (!translation.stream) {
       const aggregator = createCompletionAggregator({ ...identity, echo: translation.echo, logprobs: translation.logprobs }, jobs);
-      for await (const { choice: position, event } of fanOut.events()) {
+      await forEachChoiceEvent<GenerateChunk>(exchange, fanOut, isGenerateTokenChunk, (position, chunk, final) => {
         const choiceIndex = jobs[position]!.choiceIndex;
-        if (event.type === 'chunk') {
-          if (isTokenChunk(event.data)) exchange.scope.noteGeneratedToken(position);
-          aggregator.push(choiceIndex, event.data as unknown as GenerateChunk);
-        } else {
-          exchange.scope.settleJob(position, event.usage, event.workerId);
-          aggregator.finish(choiceIndex, event.data as unknown as GenerateChunk);
-        }
-      }
+        if (final) aggregator.finish(choiceIndex, chunk);
+        else aggregator.push(choiceIndex, chunk);
+      });
       exchange.scope.markFirstToken();
       exchange.succeed(200);
       return reply.type('application/json; charset=utf-8').send(aggregator.result());
@@ -87,24 +79,10 @@ async function handleCompletion(context: EdgeContext, request: FastifyRequest, r
     const writer = new SseWriter(reply.raw, { 'x-request-id': exchange.scope.requestId }, () => reply.hijack());
     const usages: JobUsage[] = [];
     try {
-      for await (const { choice: position, event } of fanOut.events()) {
-        const translator = translators[position]!;
-        let chunks;
-        if (event.type === 'chunk') {
-          if (isTokenChunk(event.data)) exchange.scope.noteGeneratedToken(position);
-          chunks = translator.push(event.data as unknown as GenerateChunk);
-        } else {
-          exchange.scope.settleJob(position, event.usage, event.workerId);
-          chunks = translator.finish(event.data as unknown as GenerateChunk);
-          const usage = translator.usage();
-          if (usage) usages.push({ promptIndex: jobs[position]!.promptIndex, usage });
-        }
-        if (chunks.length === 0) continue;
-        exchange.scope.markFirstToken();
-        let frames = '';
-        for (const chunk of chunks) frames += sseData(chunk);
-        writer.write(frames);
-      }
+      await streamChoices(exchange, fanOut, isGenerateTokenChunk, translators, (chunks) => writer.write(sseFrames(chunks)), (position) => {
+        const usage = translators[position]!.usage();
+        if (usage) usages.push({ promptIndex: jobs[position]!.promptIndex, usage });
+      });
     } catch (error) {
       return exchange.failStream(reply, writer, error);
     }
