@@ -81,6 +81,32 @@ describe('accounting operations over NATS', () => {
     expect((await callAccounting(world.bus, 'responses.get', { id: 'resp_1', keyId: owner }))?.output).toEqual({ text: 'hello' });
   });
 
+  it('keeps a response\'s input items, and lets only its owner delete it', async () => {
+    const owner = (await callAccounting(world.bus, 'keys.create', { name: 'deleting-owner' })).key.id;
+    const other = (await callAccounting(world.bus, 'keys.create', { name: 'deleting-other' })).key.id;
+    const inputItems = [{ id: 'msg_1', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_text', text: 'hi' }] }];
+    const record = { id: 'resp_del', keyId: owner, model: 'm', messages: [{ role: 'user', content: 'hi' }], output: { text: 'hello' }, inputItems, createdAt: '2025-01-01T00:00:00.000Z' };
+    expect(await callAccounting(world.bus, 'responses.put', record)).toEqual({ stored: true });
+    expect(await callAccounting(world.bus, 'responses.get', { id: 'resp_del', keyId: owner })).toEqual(record);
+
+    // Another key, no key and an unknown id all get the same answer, and the response stays.
+    expect(await callAccounting(world.bus, 'responses.delete', { id: 'resp_del', keyId: other })).toEqual({ deleted: false });
+    expect(await callAccounting(world.bus, 'responses.delete', { id: 'resp_del', keyId: null })).toEqual({ deleted: false });
+    expect(await callAccounting(world.bus, 'responses.delete', { id: 'resp_missing', keyId: owner })).toEqual({ deleted: false });
+    expect(await callAccounting(world.bus, 'responses.get', { id: 'resp_del', keyId: owner })).toEqual(record);
+
+    expect(await callAccounting(world.bus, 'responses.delete', { id: 'resp_del', keyId: owner })).toEqual({ deleted: true });
+    expect(await callAccounting(world.bus, 'responses.get', { id: 'resp_del', keyId: owner })).toBeNull();
+    expect(await callAccounting(world.bus, 'responses.delete', { id: 'resp_del', keyId: owner })).toEqual({ deleted: false });
+
+    // Without a key: rows owned by nobody, deleted by nobody-keyed callers only.
+    const anonymous = { id: 'resp_anon', keyId: null, model: 'm', messages: [], output: {}, createdAt: '2025-01-01T00:00:00.000Z' };
+    expect(await callAccounting(world.bus, 'responses.put', anonymous)).toEqual({ stored: true });
+    expect(await callAccounting(world.bus, 'responses.get', { id: 'resp_anon', keyId: null })).not.toHaveProperty('inputItems');
+    expect(await callAccounting(world.bus, 'responses.delete', { id: 'resp_anon', keyId: owner })).toEqual({ deleted: false });
+    expect(await callAccounting(world.bus, 'responses.delete', { id: 'resp_anon', keyId: null })).toEqual({ deleted: true });
+  });
+
   it('never keeps a plaintext key: not in logs, not in any text column, not in a list', async () => {
     const { plaintext } = await callAccounting(world.bus, 'keys.create', { name: 'secret-check' });
     const secret = plaintext.slice('sk-corral-'.length);

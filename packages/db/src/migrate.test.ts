@@ -31,6 +31,13 @@ describe('migrations on a real Postgres', () => {
     expect(tables.map((row) => row.table_name)).toEqual(['api_keys', 'models', 'responses', 'usage', 'usage_daily', 'usage_hourly']);
   });
 
+  it('gives stored responses a nullable input_items column, so rows stored before it stay valid', async () => {
+    const columns = await query<{ data_type: string; is_nullable: string }>(
+      "SELECT data_type, is_nullable FROM information_schema.columns WHERE table_name = 'responses' AND column_name = 'input_items'",
+    );
+    expect(columns).toEqual([{ data_type: 'jsonb', is_nullable: 'YES' }]);
+  });
+
   it('does nothing when run again, even by several processes at once', async () => {
     const before = await query<{ count: string }>('SELECT count(*) FROM drizzle.__drizzle_migrations');
     await Promise.all([migrate(url), migrate(url), migrate(url)]);

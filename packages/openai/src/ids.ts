@@ -33,5 +33,6 @@ export const IdPrefix = {
   message: 'msg_',
   reasoning: 'rs_',
   functionCall: 'fc_',
+  functionCallOutput: 'fco_',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];

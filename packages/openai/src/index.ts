@@ -91,6 +91,18 @@ export { createResponsesStreamTranslator, createResponseId } from './responses/s
 export type { ResponsesStreamOptions, ResponsesStreamTranslator } from './responses/stream.ts';
 export { aggregateResponse } from './responses/aggregate.ts';
 export { conversationAfter } from './responses/conversation.ts';
+export { responseInputItems, parseInputItemsQuery, listInputItems, InputItemsOrder } from './responses/input-items.ts';
+export type {
+  InputItemsQuery,
+  ResponseItemList,
+  ResponseItemResource,
+  InputMessageResource,
+  AssistantMessageResource,
+  FunctionCallResource,
+  FunctionCallOutputResource,
+  ReasoningResource,
+  InputContentPart,
+} from './responses/input-items.ts';
 export type {
   FunctionCallOutputItem,
   OutputMessageItem,

@@ -7,7 +7,15 @@ export { Heartbeat, WorkerModel } from './heartbeat.ts';
 export { KeyInfo, KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResult, KeyUpdateRequest, KeyUpdateResult, KeyRevokeRequest, KeyRevokeResult } from './accounting/keys.ts';
 export { ThinkSetting, KeepAliveSetting, ModelConfig, ModelSetRequest, ModelSetResult, ModelListRequest, ModelListResult, ModelDeleteRequest, ModelDeleteResult } from './accounting/models.ts';
 export { UsageStatus, UsageEvent, UsageGroup, UsageSummaryRequest, UsageSummaryRow, UsageSummaryResult } from './accounting/usage.ts';
-export { StoredResponse, ResponsePutRequest, ResponsePutResult, ResponseGetRequest, ResponseGetResult } from './accounting/responses.ts';
+export {
+  StoredResponse,
+  ResponsePutRequest,
+  ResponsePutResult,
+  ResponseGetRequest,
+  ResponseGetResult,
+  ResponseDeleteRequest,
+  ResponseDeleteResult,
+} from './accounting/responses.ts';
 export { KeyRecord, modelConfigKey, aliasFromModelConfigKey } from './accounting/kv-records.ts';
 export { AccountingReply, replyOk, replyError } from './accounting/envelope.ts';
 export { accountingOperations, ACCOUNTING_QUEUE, USAGE_CONSUMER, type AccountingOperations, type AccountingRequest, type AccountingResult } from './accounting/operations.ts';

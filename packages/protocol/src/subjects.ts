@@ -19,7 +19,8 @@ export type AccountingOperation =
   | 'models.delete'
   | 'usage.summary'
   | 'responses.get'
-  | 'responses.put';
+  | 'responses.put'
+  | 'responses.delete';
 
 export interface Subjects {
   readonly prefix: string;

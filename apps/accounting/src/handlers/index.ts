@@ -1,7 +1,7 @@
 import type { Handlers } from '../serve.ts';
 import { createKey, listKeys, revokeKey, updateKey } from './keys.ts';
 import { deleteModel, listModels, setModel } from './models.ts';
-import { getResponse, putResponse } from './responses.ts';
+import { deleteResponse, getResponse, putResponse } from './responses.ts';
 import { usageSummary } from './usage-summary.ts';
 
 export const handlers: Handlers = {
@@ -15,4 +15,5 @@ export const handlers: Handlers = {
   'usage.summary': usageSummary,
   'responses.get': getResponse,
   'responses.put': putResponse,
+  'responses.delete': deleteResponse,
 };

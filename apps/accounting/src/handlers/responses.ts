@@ -11,6 +11,7 @@ export const putResponse: Handler<'responses.put'> = async (context, request) =>
     model: request.model,
     messages: request.messages,
     output: request.output ?? null,
+    inputItems: request.inputItems ?? null,
     createdAt: new Date(request.createdAt),
   };
   const stored = await context.db
@@ -18,17 +19,21 @@ export const putResponse: Handler<'responses.put'> = async (context, request) =>
     .values(values)
     .onConflictDoUpdate({
       target: responses.id,
-      set: { model: values.model, messages: values.messages, output: values.output },
+      set: { model: values.model, messages: values.messages, output: values.output, inputItems: values.inputItems },
       setWhere: sql`${responses.keyId} IS NOT DISTINCT FROM excluded.key_id`,
     })
     .returning({ id: responses.id });
   return replyOk({ stored: stored.length > 0 });
 };
 
+/** The row `id` if `keyId` (null: no key) owns it. */
+function ownedBy(id: string, keyId: string | null) {
+  return and(eq(responses.id, id), keyId === null ? isNull(responses.keyId) : eq(responses.keyId, keyId));
+}
+
 /** Only the owner reads a response; anyone else gets the same null as for a missing id. */
 export const getResponse: Handler<'responses.get'> = async (context, request) => {
-  const owner = request.keyId === null ? isNull(responses.keyId) : eq(responses.keyId, request.keyId);
-  const [row] = await context.db.select().from(responses).where(and(eq(responses.id, request.id), owner));
+  const [row] = await context.db.select().from(responses).where(ownedBy(request.id, request.keyId));
   if (!row) return replyOk(null);
   return replyOk({
     id: row.id,
@@ -36,6 +41,13 @@ export const getResponse: Handler<'responses.get'> = async (context, request) =>
     model: row.model,
     messages: row.messages,
     output: row.output,
+    ...(row.inputItems === null ? {} : { inputItems: row.inputItems }),
     createdAt: row.createdAt.toISOString(),
   });
+};
+
+/** Only the owner deletes a response; anyone else gets the same `deleted: false` as for a missing id. */
+export const deleteResponse: Handler<'responses.delete'> = async (context, request) => {
+  const deleted = await context.db.delete(responses).where(ownedBy(request.id, request.keyId)).returning({ id: responses.id });
+  return replyOk({ deleted: deleted.length > 0 });
 };

@@ -1,6 +1,6 @@
 import { AccountingCallError, callAccounting, type Bus } from '@corral/bus';
 import type { Message } from '@corral/ollama';
-import type { ResponseObject } from '@corral/openai';
+import type { ResponseItemResource, ResponseObject } from '@corral/openai';
 import type { StoredResponse } from '@corral/protocol';
 import { FailureKind, HttpError } from '../http/http-error.ts';
 
@@ -26,6 +26,16 @@ export async function loadStoredResponse(bus: Bus, keyId: string | null, id: str
   }
 }
 
+/** Deletes a stored response of the caller's key; false when there is none (missing or another key's). */
+export async function deleteStoredResponse(bus: Bus, keyId: string | null, id: string): Promise<boolean> {
+  try {
+    return (await callAccounting(bus, 'responses.delete', { id, keyId }, ACCOUNTING_TIMEOUT_MS)).deleted;
+  } catch (error) {
+    if (error instanceof AccountingCallError && error.code === 'bad_request') return false;
+    throw unavailable(error);
+  }
+}
+
 /** The conversation of `previous_response_id`, or OpenAI's 404 when the caller has no such response. */
 export async function loadConversation(bus: Bus, keyId: string | null, id: string): Promise<Message[]> {
   const stored = await loadStoredResponse(bus, keyId, id);
@@ -40,6 +50,8 @@ export interface ResponseToStore {
   response: ResponseObject;
   /** The native conversation including the response's output (what a chained request continues). */
   messages: readonly Message[];
+  /** The request's own input as OpenAI items (what GET /v1/responses/{id}/input_items lists). */
+  inputItems: readonly ResponseItemResource[];
 }
 
 /** Persists a response for chaining and retrieval; false when the store could not take it. */
@@ -54,6 +66,7 @@ export async function storeResponse(bus: Bus, stored: ResponseToStore): Promise<
         model: stored.response.model,
         messages: stored.messages as unknown as Record<string, unknown>[],
         output: stored.response,
+        inputItems: stored.inputItems as unknown as Record<string, unknown>[],
         createdAt: new Date(stored.response.created_at * 1000).toISOString(),
       },
       ACCOUNTING_TIMEOUT_MS,

@@ -9,6 +9,8 @@ export const responses = pgTable(
     model: text('model').notNull(),
     messages: jsonb('messages').$type<Record<string, unknown>[]>().notNull(),
     output: jsonb('output').$type<unknown>().notNull(),
+    /** The request's input as OpenAI items with ids (GET /v1/responses/{id}/input_items); null on rows stored before it existed. */
+    inputItems: jsonb('input_items').$type<Record<string, unknown>[]>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('responses_key_id_idx').on(table.keyId)],

@@ -4,6 +4,7 @@ import { AccountingReply, replyError, replyOk } from './envelope.ts';
 import { KeyCreateRequest, KeyInfo } from './keys.ts';
 import { aliasFromModelConfigKey, modelConfigKey } from './kv-records.ts';
 import { accountingOperations } from './operations.ts';
+import { ResponseDeleteRequest, ResponsePutRequest } from './responses.ts';
 import { UsageEvent } from './usage.ts';
 
 const KV_KEY = /^[-/_=.a-zA-Z0-9]+$/;
@@ -52,7 +53,7 @@ describe('accounting payloads', () => {
 
   it('covers every accounting operation', () => {
     expect(Object.keys(accountingOperations).sort()).toEqual(
-      ['keys.create', 'keys.list', 'keys.revoke', 'keys.update', 'models.delete', 'models.list', 'models.set', 'responses.get', 'responses.put', 'usage.summary'],
+      ['keys.create', 'keys.list', 'keys.revoke', 'keys.update', 'models.delete', 'models.list', 'models.set', 'responses.delete', 'responses.get', 'responses.put', 'usage.summary'],
     );
   });
 
@@ -76,5 +77,19 @@ describe('accounting payloads', () => {
     expect(UsageEvent.parse(event).requestId).toBe('req_1');
     expect(UsageEvent.safeParse({ ...event, requestId: 'a.b' }).success).toBe(false);
     expect(UsageEvent.safeParse({ ...event, status: 'weird' }).success).toBe(false);
+  });
+
+  it('stores input items when given and still takes a response put without them (older edges)', () => {
+    const put = { v: 1, id: 'resp_1', keyId: null, model: 'm', messages: [], output: {}, createdAt: '2025-01-01T00:00:00.000Z' };
+    expect(ResponsePutRequest.parse(put).inputItems).toBeUndefined();
+    const items = [{ id: 'msg_1', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }];
+    expect(ResponsePutRequest.parse({ ...put, inputItems: items }).inputItems).toEqual(items);
+    expect(ResponsePutRequest.safeParse({ ...put, inputItems: 'hi' }).success).toBe(false);
+  });
+
+  it('deletes a response by id for one owner (a key id or null)', () => {
+    expect(ResponseDeleteRequest.parse({ v: 1, id: 'resp_1', keyId: null })).toEqual({ v: 1, id: 'resp_1', keyId: null });
+    expect(ResponseDeleteRequest.safeParse({ v: 1, id: 'resp_1' }).success).toBe(false);
+    expect(ResponseDeleteRequest.safeParse({ v: 1, id: '', keyId: null }).success).toBe(false);
   });
 });

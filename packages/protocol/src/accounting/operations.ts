@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AccountingOperation } from '../subjects.ts';
 import { KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResult, KeyRevokeRequest, KeyRevokeResult, KeyUpdateRequest, KeyUpdateResult } from './keys.ts';
 import { ModelDeleteRequest, ModelDeleteResult, ModelListRequest, ModelListResult, ModelSetRequest, ModelSetResult } from './models.ts';
-import { ResponseGetRequest, ResponseGetResult, ResponsePutRequest, ResponsePutResult } from './responses.ts';
+import { ResponseDeleteRequest, ResponseDeleteResult, ResponseGetRequest, ResponseGetResult, ResponsePutRequest, ResponsePutResult } from './responses.ts';
 import { UsageSummaryRequest, UsageSummaryResult } from './usage.ts';
 
 /** The request and result schema of every accounting operation: one table for server and clients. */
@@ -17,6 +17,7 @@ export const accountingOperations = {
   'usage.summary': { request: UsageSummaryRequest, result: UsageSummaryResult },
   'responses.get': { request: ResponseGetRequest, result: ResponseGetResult },
   'responses.put': { request: ResponsePutRequest, result: ResponsePutResult },
+  'responses.delete': { request: ResponseDeleteRequest, result: ResponseDeleteResult },
 } as const satisfies Record<AccountingOperation, { request: z.ZodType; result: z.ZodType }>;
 export type AccountingOperations = typeof accountingOperations;
 

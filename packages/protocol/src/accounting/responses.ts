@@ -12,6 +12,11 @@ export const StoredResponse = z.object({
   /** The native Ollama messages that led to the output. */
   messages: z.array(z.record(z.string(), z.unknown())),
   output: z.unknown(),
+  /**
+   * The request's own input as OpenAI items with ids, for GET /v1/responses/{id}/input_items.
+   * Optional: rows stored before it existed, and older edges, have none (an empty list).
+   */
+  inputItems: z.array(z.record(z.string(), z.unknown())).optional(),
   createdAt: Timestamp,
 });
 export type StoredResponse = z.infer<typeof StoredResponse>;
@@ -28,3 +33,10 @@ export type ResponseGetRequest = z.infer<typeof ResponseGetRequest>;
 /** Null when the response does not exist or belongs to another key (indistinguishable on purpose). */
 export const ResponseGetResult = StoredResponse.nullable();
 export type ResponseGetResult = z.infer<typeof ResponseGetResult>;
+
+export const ResponseDeleteRequest = z.object({ ...version, id, keyId: z.uuid().nullable() });
+export type ResponseDeleteRequest = z.infer<typeof ResponseDeleteRequest>;
+
+/** False when the response does not exist or belongs to another key (indistinguishable on purpose). */
+export const ResponseDeleteResult = z.object({ deleted: z.boolean() });
+export type ResponseDeleteResult = z.infer<typeof ResponseDeleteResult>;

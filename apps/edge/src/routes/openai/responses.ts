@@ -4,15 +4,22 @@ import {
   conversationAfter,
   createResponseId,
   createResponsesStreamTranslator,
+  listInputItems,
+  parseInputItemsQuery,
   parseResponsesRequest,
+  responseInputItems,
   responsesToNative,
   sseEvent,
   type OpenAIError,
   type OpenAIErrorType,
+  type ResponseItemList,
+  type ResponseItemResource,
   type ResponseObject,
   type ResponseStreamEvent,
+  type ResponsesRequest,
   type ResponsesTranslation,
 } from '@corral/openai';
+import type { StoredResponse } from '@corral/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EdgeContext } from '../../context.ts';
 import { toHttpError } from '../../http/error-handler.ts';
@@ -24,7 +31,7 @@ import { identifyCaller } from '../../pipeline/access.ts';
 import { beginRequest, type Exchange } from '../../pipeline/exchange.ts';
 import { fetchImages, imagePolicy } from '../../pipeline/images.ts';
 import { jobSpec } from '../../pipeline/job-spec.ts';
-import { loadConversation, loadStoredResponse, storeResponse } from '../../pipeline/stored-responses.ts';
+import { deleteStoredResponse, loadConversation, loadStoredResponse, storeResponse } from '../../pipeline/stored-responses.ts';
 
 const ENDPOINT = '/v1/responses';
 
@@ -59,15 +66,53 @@ async function fetchInputImages(context: EdgeContext, urls: readonly string[]): 
 export function registerResponsesRoutes(app: FastifyInstance, context: EdgeContext): void {
   app.post(ENDPOINT, (request, reply) => handleCreateResponse(context, request, reply));
   app.get(`${ENDPOINT}/:id`, (request) => retrieveResponse(context, request));
+  app.delete(`${ENDPOINT}/:id`, (request) => deleteResponse(context, request));
+  app.get(`${ENDPOINT}/:id/input_items`, (request) => listResponseInputItems(context, request));
+}
+
+function responseNotFound(id: string): HttpError {
+  return new HttpError(404, FailureKind.NotFound, `Response with id '${id}' not found.`, { code: 'not_found', param: 'response_id' });
+}
+
+/** Who asks (their key id, null without auth) and for which response id. */
+function target(context: EdgeContext, request: FastifyRequest): { keyId: string | null; id: string } {
+  const caller = identifyCaller(context.keys, request.headers);
+  return { keyId: caller.key?.id ?? null, id: (request.params as { id: string }).id };
+}
+
+/** The caller's stored response; a missing id and another key's response are the same 404. */
+async function ownStoredResponse(context: EdgeContext, keyId: string | null, id: string): Promise<StoredResponse> {
+  const stored = await loadStoredResponse(context.bus, keyId, id);
+  if (!stored) throw responseNotFound(id);
+  return stored;
 }
 
 /** GET /v1/responses/{id}: a stored response of the caller's key; anything else is a 404. */
 async function retrieveResponse(context: EdgeContext, request: FastifyRequest): Promise<unknown> {
-  const caller = identifyCaller(context.keys, request.headers);
-  const id = (request.params as { id: string }).id;
-  const stored = await loadStoredResponse(context.bus, caller.key?.id ?? null, id);
-  if (!stored) throw new HttpError(404, FailureKind.NotFound, `Response with id '${id}' not found.`, { code: 'not_found', param: 'response_id' });
-  return stored.output;
+  const { keyId, id } = target(context, request);
+  return (await ownStoredResponse(context, keyId, id)).output;
+}
+
+/** DELETE /v1/responses/{id}: afterwards, retrieving or chaining onto the id is a 404. */
+async function deleteResponse(context: EdgeContext, request: FastifyRequest): Promise<{ id: string; object: 'response'; deleted: true }> {
+  const { keyId, id } = target(context, request);
+  if (!(await deleteStoredResponse(context.bus, keyId, id))) throw responseNotFound(id);
+  return { id, object: 'response', deleted: true };
+}
+
+/**
+ * GET /v1/responses/{id}/input_items: the items of that request's own `input`, as stored with it.
+ * Like OpenAI, the items of the responses before it in a `previous_response_id` chain are not
+ * included (each response lists its own). A response stored before input items were kept lists none.
+ */
+async function listResponseInputItems(context: EdgeContext, request: FastifyRequest): Promise<ResponseItemList> {
+  const { keyId, id } = target(context, request);
+  const query = parseInputItemsQuery(request.query as Record<string, unknown>);
+  if (!query.ok) throw fromOpenAIError(query.error);
+  const stored = await ownStoredResponse(context, keyId, id);
+  const page = listInputItems((stored.inputItems ?? []) as unknown as ResponseItemResource[], query.value);
+  if (!page.ok) throw fromOpenAIError(page.error);
+  return page.value;
 }
 
 /**
@@ -75,10 +120,16 @@ async function retrieveResponse(context: EdgeContext, request: FastifyRequest): 
  * store cannot take it, the response still goes out, reporting `store: false`: the answer is not
  * lost, and the caller can see that it cannot chain onto it.
  */
-async function persist(context: EdgeContext, exchange: Exchange, translation: ResponsesTranslation, response: ResponseObject): Promise<boolean> {
+async function persist(
+  context: EdgeContext,
+  exchange: Exchange,
+  input: ResponsesRequest['input'],
+  translation: ResponsesTranslation,
+  response: ResponseObject,
+): Promise<boolean> {
   if (!translation.store) return false;
   const messages: Message[] = conversationAfter(translation.conversation, response.output);
-  const stored = await storeResponse(context.bus, { keyId: exchange.keyId, response, messages });
+  const stored = await storeResponse(context.bus, { keyId: exchange.keyId, response, messages, inputItems: responseInputItems(input) });
   if (!stored) context.logger.warn({ responseId: response.id, requestId: exchange.scope.requestId }, 'could not store a response; it was returned with store: false');
   return stored;
 }
@@ -136,7 +187,7 @@ async function handleCreateResponse(context: EdgeContext, request: FastifyReques
       }
       exchange.scope.markFirstToken();
       const response = translator.response();
-      if (translation.store && !(await persist(context, exchange, translation, response))) response.store = false;
+      if (translation.store && !(await persist(context, exchange, body.input, translation, response))) response.store = false;
       exchange.succeed(200);
       return reply.type('application/json; charset=utf-8').send(response);
     }
@@ -160,7 +211,7 @@ async function handleCreateResponse(context: EdgeContext, request: FastifyReques
         // The terminal event waits for the store, so a caller may chain the moment it sees it.
         const terminal = events.pop();
         writer.write(frames(events));
-        if (terminal && translation.store && !(await persist(context, exchange, translation, translator.response()))) {
+        if (terminal && translation.store && !(await persist(context, exchange, body.input, translation, translator.response()))) {
           (terminal.response as ResponseObject).store = false;
         }
         if (terminal) writer.write(frames([terminal]));
