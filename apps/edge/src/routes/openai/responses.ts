@@ -28,18 +28,14 @@ import { fromOpenAIError } from '../../http/openai-error.ts';
 import { renderOpenAIError } from '../../http/openai-error-renderer.ts';
 import { SseWriter } from '../../http/sse-writer.ts';
 import { identifyCaller } from '../../pipeline/access.ts';
+import { forEachChoiceEvent, isChatTokenChunk } from '../../pipeline/choice-events.ts';
 import { beginRequest, type Exchange } from '../../pipeline/exchange.ts';
+import { FanOut } from '../../pipeline/fan-out.ts';
 import { fetchImages, imagePolicy } from '../../pipeline/images.ts';
 import { jobSpec } from '../../pipeline/job-spec.ts';
 import { deleteStoredResponse, loadConversation, loadStoredResponse, storeResponse } from '../../pipeline/stored-responses.ts';
 
 const ENDPOINT = '/v1/responses';
-
-/** A native chat chunk that carries a generated token (text, thinking or a tool call). */
-function isTokenChunk(data: Record<string, unknown>): boolean {
-  const message = data.message as { content?: string; thinking?: string; tool_calls?: unknown[] } | undefined;
-  return Boolean(message && (message.content || message.thinking || message.tool_calls?.length));
-}
 
 function frames(events: readonly ResponseStreamEvent[]): string {
   let text = '';
@@ -158,9 +154,9 @@ async function handleCreateResponse(context: EdgeContext, request: FastifyReques
     if (!translated.ok) throw fromOpenAIError(translated.error);
     const translation = translated.value;
 
-    const run = context.dispatcher.run(jobSpec(exchange, target, 'chat', translation.native));
-    if (signal.aborted) run.cancel('client disconnected');
-    else signal.addEventListener('abort', () => run.cancel('client disconnected'), { once: true });
+    const job = new FanOut(context.dispatcher, [jobSpec(exchange, target, 'chat', translation.native)]);
+    if (signal.aborted) job.cancel('client disconnected');
+    else signal.addEventListener('abort', () => job.cancel('client disconnected'), { once: true });
 
     const translator = createResponsesStreamTranslator({
       id: createResponseId(),
@@ -176,15 +172,10 @@ async function handleCreateResponse(context: EdgeContext, request: FastifyReques
     });
 
     if (!translation.stream) {
-      for await (const event of run.events) {
-        if (event.type === 'chunk') {
-          if (isTokenChunk(event.data)) exchange.scope.noteGeneratedToken(0);
-          translator.push(event.data as unknown as ChatChunk);
-        } else {
-          exchange.scope.settleJob(0, event.usage, event.workerId);
-          translator.finish(event.data as unknown as ChatChunk);
-        }
-      }
+      await forEachChoiceEvent<ChatChunk>(exchange, job, isChatTokenChunk, (_, chunk, final) => {
+        if (final) translator.finish(chunk);
+        else translator.push(chunk);
+      });
       exchange.scope.markFirstToken();
       const response = translator.response();
       if (translation.store && !(await persist(context, exchange, body.input, translation, response))) response.store = false;
@@ -196,17 +187,14 @@ async function handleCreateResponse(context: EdgeContext, request: FastifyReques
     // still gets a real HTTP status.
     const writer = new SseWriter(reply.raw, { 'x-request-id': exchange.scope.requestId }, () => reply.hijack());
     try {
-      for await (const event of run.events) {
-        if (event.type === 'chunk') {
-          if (isTokenChunk(event.data)) exchange.scope.noteGeneratedToken(0);
-          const events = translator.push(event.data as unknown as ChatChunk);
-          if (events.length === 0) continue;
+      await forEachChoiceEvent<ChatChunk>(exchange, job, isChatTokenChunk, async (_, chunk, final) => {
+        const events = final ? translator.finish(chunk) : translator.push(chunk);
+        if (!final) {
+          if (events.length === 0) return;
           exchange.scope.markFirstToken();
           writer.write(frames(events));
-          continue;
+          return;
         }
-        exchange.scope.settleJob(0, event.usage, event.workerId);
-        const events = translator.finish(event.data as unknown as ChatChunk);
         exchange.scope.markFirstToken();
         // The terminal event waits for the store, so a caller may chain the moment it sees it.
         const terminal = events.pop();
@@ -215,7 +203,7 @@ async function handleCreateResponse(context: EdgeContext, request: FastifyReques
           (terminal.response as ResponseObject).store = false;
         }
         if (terminal) writer.write(frames([terminal]));
-      }
+      });
     } catch (error) {
       if (signal.aborted || !writer.hasStarted) throw error;
       // Mid-stream failure: the SDK ends the stream on `response.failed`.
