@@ -55,6 +55,18 @@ describe('chat completions through edge → NATS → worker → emulator', () =>
     expect(usage).toEqual({ prompt_tokens: upstream.promptEvalCount, completion_tokens: upstream.evalCount, total_tokens: upstream.promptEvalCount + upstream.evalCount });
   });
 
+  it("carries the caller's W3C traceparent to Ollama on every job, and drops a malformed one", async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await wired.client.chat.completions.create({ model: 'llama3.2', messages: [{ role: 'user', content: 'traced twice' }], n: 2 }, { headers: { traceparent } });
+    const traced = emulator()
+      .requests()
+      .filter((request) => JSON.stringify(request.body).includes('traced twice'));
+    expect(traced.map((request) => request.headers.traceparent)).toEqual([traceparent, traceparent]);
+
+    await wired.client.chat.completions.create({ model: 'llama3.2', messages: [{ role: 'user', content: 'badly traced' }] }, { headers: { traceparent: 'not-a-trace' } });
+    expect(emulator().requests().at(-1)!.headers.traceparent).toBeUndefined();
+  });
+
   it('honours max_completion_tokens and reports finish_reason length', async () => {
     const completion = await wired.client.chat.completions.create({ model: 'llama3.2', messages: [{ role: 'user', content: 'long please' }], max_completion_tokens: 3 });
     expect(completion.choices[0]!.finish_reason).toBe('length');

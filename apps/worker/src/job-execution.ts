@@ -77,6 +77,11 @@ export class JobExecution {
     return this.job.requestId;
   }
 
+  /** The caller's trace context for log lines, when the job has one. */
+  private trace(): { traceparent?: string } {
+    return this.job.traceparent === undefined ? {} : { traceparent: this.job.traceparent };
+  }
+
   async run(): Promise<void> {
     const startedAt = performance.now();
     this.environment.send(this.replyTo, encodeAccept(this.job.requestId, this.environment.workerId));
@@ -85,11 +90,12 @@ export class JobExecution {
       if (!this.finished) await this.execute();
     } catch (error) {
       if (!this.finished) this.fail({ code: ErrorCode.Internal, message: 'the worker failed while running the job', retryable: false });
-      this.environment.logger.error('job crashed', { requestId: this.job.requestId, error });
+      this.environment.logger.error('job crashed', { requestId: this.job.requestId, ...this.trace(), error });
     } finally {
       this.clearTimers();
       this.environment.logger.debug('job ended', {
         requestId: this.job.requestId,
+        ...this.trace(),
         kind: this.job.kind,
         model: this.job.model,
         outcome: this.outcome,
@@ -117,7 +123,7 @@ export class JobExecution {
     if (body === undefined || this.finished) return;
     let response: UpstreamResponse;
     try {
-      response = await this.environment.client.post(`/api/${this.job.kind}`, body, this.controller.signal);
+      response = await this.environment.client.post(`/api/${this.job.kind}`, body, this.controller.signal, this.job.traceparent);
     } catch (error) {
       if (!this.finished) this.fail(unavailableError(error));
       return;
@@ -290,6 +296,7 @@ export class JobExecution {
     this.environment.send(this.replyTo, encodeFailure(this.job.requestId, this.seq++, error, this.environment.workerId));
     this.environment.logger.warn('job failed', {
       requestId: this.job.requestId,
+      ...this.trace(),
       model: this.job.model,
       code: error.code,
       status: error.status,

@@ -5,8 +5,11 @@ export type UpstreamResponse = Pick<Dispatcher.ResponseData, 'statusCode' | 'bod
 /** The one Ollama this worker serves, over a keep-alive connection pool. */
 export interface OllamaClient {
   readonly url: string;
-  /** POSTs a JSON body; aborting `signal` closes the connection so Ollama frees the slot. */
-  post(path: string, body: string, signal: AbortSignal): Promise<UpstreamResponse>;
+  /**
+   * POSTs a JSON body; aborting `signal` closes the connection so Ollama frees the slot. A
+   * `traceparent` goes along as its header, for a tracing proxy in front of Ollama.
+   */
+  post(path: string, body: string, signal: AbortSignal, traceparent?: string): Promise<UpstreamResponse>;
   /** GETs a small JSON document (inventory), failing after `timeoutMs`. */
   getJson(path: string, timeoutMs: number): Promise<unknown>;
   /** Lets requests in flight finish, then closes the connections. */
@@ -41,8 +44,9 @@ export function createOllamaClient(options: OllamaClientOptions): OllamaClient {
 
   return {
     url: options.url,
-    post(path, body, signal) {
-      return pool.request({ path: basePath + path, method: 'POST', body, headers: JSON_HEADERS, signal });
+    post(path, body, signal, traceparent) {
+      const headers = traceparent === undefined ? JSON_HEADERS : { ...JSON_HEADERS, traceparent };
+      return pool.request({ path: basePath + path, method: 'POST', body, headers, signal });
     },
     async getJson(path, timeoutMs) {
       const signal = AbortSignal.timeout(timeoutMs);

@@ -2,6 +2,7 @@ export { PROTOCOL_VERSION } from './version.ts';
 export { createSubjects, type Subjects, type AccountingOperation } from './subjects.ts';
 export { ErrorCode, BusError } from './errors.ts';
 export { Job, JobKind, Cancel, BlobName } from './job.ts';
+export { validTraceparent } from './trace-context.ts';
 export { Usage, Accept, Refuse, Chunk, Final, Failure, KeepAlive, WorkerReply, encodeRawChunk } from './reply.ts';
 export { Heartbeat, WorkerModel } from './heartbeat.ts';
 export { KeyInfo, KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResult, KeyUpdateRequest, KeyUpdateResult, KeyRevokeRequest, KeyRevokeResult } from './accounting/keys.ts';

@@ -17,7 +17,8 @@ const jobFields = {
   /** Epoch ms after which the worker should give up. */
   deadline: z.number().int().optional(),
   keyId: z.string().optional(),
-  traceparent: z.string().optional(),
+  /** W3C trace context of the caller's request (see validTraceparent), passed on to Ollama. */
+  traceparent: z.string().max(512).optional(),
 };
 
 /**

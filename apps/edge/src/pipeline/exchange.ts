@@ -1,5 +1,6 @@
 import type { ModelOverrides } from '@corral/openai';
 import type { ThinkValue } from '@corral/ollama';
+import { validTraceparent } from '@corral/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { EdgeContext } from '../context.ts';
@@ -30,6 +31,8 @@ export class Exchange {
   readonly scope: RequestScope;
   /** Fires when the client goes away before the answer is finished (also while images download). */
   readonly clientGone: AbortSignal;
+  /** The caller's W3C `traceparent`, when valid: every job of the request carries it to the worker. */
+  readonly traceparent: string | undefined;
   private caller: Caller | undefined;
 
   constructor(
@@ -40,6 +43,7 @@ export class Exchange {
   ) {
     this.scope = new RequestScope(randomUUID(), endpoint, null, context.usage);
     this.clientGone = clientGoneSignal(reply.raw);
+    this.traceparent = validTraceparent(request.headers.traceparent);
     // Every answer names its request (the SDKs expose it as `_request_id`): it is the usage row's id.
     reply.header('x-request-id', this.scope.requestId);
   }

@@ -15,5 +15,6 @@ export function jobSpec(exchange: Exchange, target: ModelTarget, kind: JobKind, 
     body: body as Record<string, unknown>,
     ...(exchange.keyId ? { keyId: exchange.keyId } : {}),
     ...(target.requestTimeoutMs ? { deadline: Date.now() + target.requestTimeoutMs } : {}),
+    ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
   };
 }

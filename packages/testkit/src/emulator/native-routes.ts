@@ -12,7 +12,7 @@ import { show } from './model-info.ts';
 import type { CompletedRequest } from './types.ts';
 
 export function chatRoute(context: EmulatorContext, exchange: Exchange, text: string): Promise<void> {
-  const record = context.log.begin(exchange.path);
+  const record = context.log.begin(exchange.path, exchange.request.headers);
   return handleCompletion(context, record, new NdjsonSink(exchange.response, exchange.signal), () => {
     const body = parseJsonBody(text);
     context.log.describe(record, body);
@@ -21,7 +21,7 @@ export function chatRoute(context: EmulatorContext, exchange: Exchange, text: st
 }
 
 export function generateRoute(context: EmulatorContext, exchange: Exchange, text: string): Promise<void> {
-  const record = context.log.begin(exchange.path);
+  const record = context.log.begin(exchange.path, exchange.request.headers);
   return handleCompletion(context, record, new NdjsonSink(exchange.response, exchange.signal), () => {
     const body = parseJsonBody(text);
     context.log.describe(record, body);
@@ -32,19 +32,18 @@ export function generateRoute(context: EmulatorContext, exchange: Exchange, text
 /** Records a JSON-answering inference request (embeddings) and reports its errors. */
 export async function recordJsonRequest(
   context: EmulatorContext,
-  path: string,
-  signal: AbortSignal,
+  exchange: Exchange,
   work: (record: CompletedRequest) => Promise<unknown>,
   answer: (status: number, body: unknown) => void,
   answerError: (error: OllamaError) => void,
 ): Promise<void> {
-  const record = context.log.begin(path);
+  const record = context.log.begin(exchange.path, exchange.request.headers);
   try {
     const result = await work(record);
     answer(200, result);
   } catch (error) {
     const failure = error instanceof OllamaError ? error : new OllamaError(500, String(error));
-    if (failure instanceof RequestCancelled || signal.aborted) {
+    if (failure instanceof RequestCancelled || exchange.signal.aborted) {
       record.cancelled = true;
       record.status = 499;
     } else {
@@ -63,8 +62,7 @@ function nativeJsonRoute(
   return (context, exchange, text) =>
     recordJsonRequest(
       context,
-      exchange.path,
-      exchange.signal,
+      exchange,
       (record) => {
         const body = parseJsonBody(text);
         context.log.describe(record, body);

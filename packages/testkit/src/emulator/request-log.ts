@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { CompletedRequest } from './types.ts';
 
 interface Waiter {
@@ -19,11 +20,12 @@ export class RequestLog {
   private inFlight = 0;
 
   /** Starts tracking a request; finish it exactly once with finish(). */
-  begin(path: string): CompletedRequest {
+  begin(path: string, headers: IncomingHttpHeaders = {}): CompletedRequest {
     this.inFlight++;
     return {
       id: ++this.lastId,
       path,
+      headers,
       model: '',
       stream: !path.startsWith('/v1/') && !path.startsWith('/api/embed'),
       content: '',

@@ -1,4 +1,5 @@
 /** Public shapes of the Ollama emulator (see startEmulator). */
+import type { IncomingHttpHeaders } from 'node:http';
 
 export interface EmulatedModel {
   /** Display name with tag, e.g. 'llama3.2:latest'. */
@@ -44,6 +45,8 @@ export interface CompletedRequest {
   /** Sequence number in arrival order (starts at 1). */
   id: number;
   path: string;
+  /** The request's HTTP headers (lower-case names), e.g. the `traceparent` a worker passed on. */
+  headers: IncomingHttpHeaders;
   model: string;
   stream: boolean;
   content: string;

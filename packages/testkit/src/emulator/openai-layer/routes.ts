@@ -45,7 +45,7 @@ class DeferredSink implements NativeSink {
 
 /** /v1/chat/completions: convert, run the native chat handler, rewrite its output. */
 const chatCompletions: Handler = (context, exchange, text) => {
-  const record = context.log.begin(exchange.path);
+  const record = context.log.begin(exchange.path, exchange.request.headers);
   const sink = new DeferredSink(exchange.signal, exchange);
   return handleCompletion(context, record, sink, () => {
     const body = parseJsonBody(text);
@@ -59,7 +59,7 @@ const chatCompletions: Handler = (context, exchange, text) => {
 
 /** /v1/completions on top of the native generate handler. */
 const completions: Handler = (context, exchange, text) => {
-  const record = context.log.begin(exchange.path);
+  const record = context.log.begin(exchange.path, exchange.request.headers);
   const sink = new DeferredSink(exchange.signal, exchange);
   return handleCompletion(context, record, sink, () => {
     const body = parseJsonBody(text);
@@ -74,8 +74,7 @@ const completions: Handler = (context, exchange, text) => {
 const embeddings: Handler = (context, exchange, text) =>
   recordJsonRequest(
     context,
-    exchange.path,
-    exchange.signal,
+    exchange,
     async (record) => {
       const body = parseJsonBody(text);
       context.log.describe(record, body);
