@@ -74,6 +74,19 @@ describe('a fleet of workers', () => {
     expect(((await response.json()) as { error: { type: string } }).error.type).toBe('server_error');
   });
 
+  it('is ready only while some worker can serve: a worker whose Ollama is down does not count', async () => {
+    stack = await startStack({ workers: [{}] });
+    const readiness = async () => {
+      const response = await fetch(`${stack!.edgeUrl}/readyz`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await readiness()).toEqual({ status: 200, body: { status: 'ready', nats: 'connected', workers: 1, unavailableWorkers: 0 } });
+    await stack.workers[0]!.emulator.close();
+    await stack.waitForWorkers(0);
+    expect(await readiness()).toEqual({ status: 503, body: { status: 'not_ready', nats: 'connected', workers: 0, unavailableWorkers: 1 } });
+    expect((await fetch(`${stack.edgeUrl}/healthz`)).status).toBe(200);
+  });
+
   it('lets an in-flight stream finish when its worker is drained with SIGTERM', async () => {
     stack = await startStack({ workers: [{ emulator: { tokenDelayMs: 20, tokensPerReply: 60 } }] });
     const client = new OpenAI({ baseURL: `${stack.edgeUrl}/v1`, apiKey: 'test', maxRetries: 0 });

@@ -1,13 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { EdgeContext } from '../context.ts';
 
-/** Liveness says the process runs; readiness says it can serve: NATS connected and some worker alive. */
+/**
+ * Liveness says the process runs; readiness says it can serve: NATS connected and some worker that
+ * takes jobs (not draining, its Ollama answering). Workers heard from that cannot serve now are
+ * counted apart, so an operator can tell "no workers" from "workers whose Ollama is down".
+ */
 export function registerHealthRoutes(app: FastifyInstance, context: EdgeContext): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const natsConnected = !context.bus.nc.isClosed() && !context.bus.nc.isDraining();
-    const workers = context.fleet.all().filter((worker) => !worker.heartbeat.draining).length;
+    const fleet = context.fleet.all();
+    const workers = fleet.filter((worker) => !worker.heartbeat.draining && worker.heartbeat.upstreamHealthy).length;
     const ready = natsConnected && workers > 0;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', nats: natsConnected ? 'connected' : 'disconnected', workers });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not_ready', nats: natsConnected ? 'connected' : 'disconnected', workers, unavailableWorkers: fleet.length - workers });
   });
 }
