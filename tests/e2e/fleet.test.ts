@@ -85,6 +85,10 @@ describe('a fleet of workers', () => {
     await stack.waitForWorkers(0);
     expect(await readiness()).toEqual({ status: 503, body: { status: 'not_ready', nats: 'connected', workers: 0, unavailableWorkers: 1 } });
     expect((await fetch(`${stack.edgeUrl}/healthz`)).status).toBe(200);
+
+    const client = new OpenAI({ baseURL: `${stack.edgeUrl}/v1`, apiKey: 'test', maxRetries: 0 });
+    const refused = client.chat.completions.create({ model: 'llama3.2', messages: [{ role: 'user', content: 'anyone?' }] });
+    await expect(refused).rejects.toMatchObject({ status: 503, message: expect.stringContaining("the Ollama behind every worker serving 'llama3.2' is not answering") });
   });
 
   it('lets an in-flight stream finish when its worker is drained with SIGTERM', async () => {

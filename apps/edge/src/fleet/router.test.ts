@@ -59,7 +59,8 @@ describe('routeModel', () => {
     );
     const decision = routeModel(fleet, 'llama3.2');
     expect(decision.candidates).toEqual([]);
-    expect(decision.modelKnown).toBe(true);
+    expect(decision).toMatchObject({ modelKnown: true, holders: 3, unhealthy: 1 });
+    expect(routeModel(fleet, 'qwen3')).toMatchObject({ candidates: [], modelKnown: false, holders: 0, unhealthy: 0 });
   });
 
   it('counts jobs sent since the last heartbeat so a burst spreads across equal workers', () => {

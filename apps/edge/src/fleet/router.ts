@@ -6,6 +6,10 @@ export interface RouteDecision {
   candidates: WorkerState[];
   /** Some live worker has the model (even if none can take the job now). */
   modelKnown: boolean;
+  /** Live workers that have the model. */
+  holders: number;
+  /** Of those, the ones left out because their Ollama is not answering. */
+  unhealthy: number;
 }
 
 
@@ -18,18 +22,23 @@ export interface RouteDecision {
  */
 export function routeModel(fleet: FleetTable, model: string, random: () => number = Math.random): RouteDecision {
   const name = normalizeModelName(model);
-  let modelKnown = false;
+  let holders = 0;
+  let unhealthy = 0;
   const scored: { worker: WorkerState; loaded: boolean; load: number; tie: number }[] = [];
   for (const worker of fleet.all()) {
     const entry = worker.models.get(name);
     if (!entry) continue;
-    modelKnown = true;
+    holders++;
     const { draining, upstreamHealthy, maxInflight, capacity } = worker.heartbeat;
-    if (draining || !upstreamHealthy) continue;
+    if (draining) continue;
+    if (!upstreamHealthy) {
+      unhealthy++;
+      continue;
+    }
     const inflight = fleet.estimatedInflight(worker);
     if (inflight >= maxInflight) continue;
     scored.push({ worker, loaded: entry.loaded, load: inflight / capacity, tie: random() });
   }
   scored.sort((a, b) => Number(a.load >= 1) - Number(b.load >= 1) || Number(b.loaded) - Number(a.loaded) || a.load - b.load || a.tie - b.tie);
-  return { candidates: scored.map((entry) => entry.worker), modelKnown };
+  return { candidates: scored.map((entry) => entry.worker), modelKnown: holders > 0, holders, unhealthy };
 }

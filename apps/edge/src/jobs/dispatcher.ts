@@ -1,7 +1,7 @@
 import { BlobError, BlobFailure, deleteBlob, maxInlinePayload, putBlob, takeBlob, type Bus } from '@corral/bus';
 import { ErrorCode, PROTOCOL_VERSION, WorkerReply, type BusError, type Job, type Usage } from '@corral/protocol';
 import type { FleetTable, WorkerState } from '../fleet/fleet-table.ts';
-import { routeModel } from '../fleet/router.ts';
+import { routeModel, type RouteDecision } from '../fleet/router.ts';
 import { AsyncQueue } from './async-queue.ts';
 import { JobError } from './job-error.ts';
 
@@ -210,7 +210,7 @@ export class Dispatcher {
     const tryNext = () => {
       const worker = candidates[candidateIndex++];
       if (!worker) {
-        finish(this.exhausted(spec.model, route.modelKnown, candidates.length, lastRefusal));
+        finish(this.exhausted(spec.model, route, lastRefusal));
         return;
       }
       const timer = setTimeout(onSilence, this.options.acceptTimeoutMs);
@@ -302,13 +302,16 @@ export class Dispatcher {
     this.bus.publishRaw(this.bus.subjects.workerCancels(workerId), JSON.stringify(cancel));
   }
 
-  private exhausted(model: string, modelKnown: boolean, candidateCount: number, lastRefusal: BusError | undefined): JobError {
+  private exhausted(model: string, route: RouteDecision, lastRefusal: BusError | undefined): JobError {
     const retryAfterSeconds = this.options.retryAfterSeconds;
     if (this.fleet.size() === 0) {
       return new JobError(ErrorCode.UpstreamUnavailable, 'no worker is available; try again shortly', { retryAfterSeconds });
     }
-    if (!modelKnown) return new JobError(ErrorCode.ModelNotFound, `model '${model}' not found`);
-    if (candidateCount === 0) {
+    if (!route.modelKnown) return new JobError(ErrorCode.ModelNotFound, `model '${model}' not found`);
+    if (route.unhealthy === route.holders) {
+      return new JobError(ErrorCode.UpstreamUnavailable, `the Ollama behind every worker serving '${model}' is not answering; try again shortly`, { retryAfterSeconds });
+    }
+    if (route.candidates.length === 0) {
       return new JobError(ErrorCode.WorkerFull, `every worker serving '${model}' is busy or draining; try again shortly`, { retryAfterSeconds });
     }
     if (lastRefusal && !lastRefusal.retryable) return toJobError(lastRefusal, retryAfterSeconds);
