@@ -1,4 +1,4 @@
-import { apiKeys, models, type Db } from '@corral/db';
+import { apiKeys, type Db, type models } from '@corral/db';
 import { KeyRecord, ModelConfig, modelConfigKey } from '@corral/protocol';
 import { inArray, sql } from 'drizzle-orm';
 import type { AccountingContext } from './context.ts';
@@ -11,7 +11,7 @@ type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Runs a change under a transaction-scoped advisory lock shared by all replicas, so that the order
- * in which KV is written matches the order of the Postgres commits: a full sync that read a key
+ * in which KV is written matches the order of the Postgres commits: a reconciliation that read a key
  * before it was revoked can never overwrite the revocation in KV afterwards.
  */
 export async function withReplicationLock<T>(db: Db, work: (transaction: Transaction) => Promise<T>): Promise<T> {
@@ -35,24 +35,5 @@ export async function replicateKeys(context: AccountingContext, keyIds: string[]
   await withReplicationLock(context.db, async (transaction) => {
     const rows = await transaction.select().from(apiKeys).where(inArray(apiKeys.id, keyIds));
     for (const row of rows) await putKeyRecord(context, row);
-  });
-}
-
-/**
- * Makes both buckets equal to Postgres: every key (revoked and expired ones marked, so edges can
- * say why they refuse them) and every model; entries Postgres no longer has are deleted.
- */
-export async function fullSync(context: AccountingContext): Promise<{ keys: number; models: number; removed: number }> {
-  return withReplicationLock(context.db, async (transaction) => {
-    const keyRows = await transaction.select().from(apiKeys);
-    const modelRows = await transaction.select().from(models);
-    await Promise.all(keyRows.map((row) => putKeyRecord(context, row)));
-    await Promise.all(modelRows.map((row) => putModelConfig(context, row)));
-    const wantedKeys = new Set(keyRows.map((row) => row.keyHash));
-    const wantedModels = new Set(modelRows.map((row) => modelConfigKey(row.alias)));
-    const staleKeys = (await context.keys.keys()).filter((key) => !wantedKeys.has(key));
-    const staleModels = (await context.models.keys()).filter((key) => !wantedModels.has(key));
-    await Promise.all([...staleKeys.map((key) => context.keys.delete(key)), ...staleModels.map((key) => context.models.delete(key))]);
-    return { keys: keyRows.length, models: modelRows.length, removed: staleKeys.length + staleModels.length };
   });
 }

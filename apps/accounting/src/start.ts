@@ -5,7 +5,7 @@ import { createDb, ensureDatabase, migrate, resolveDatabase, type DatabaseSource
 import type { AccountingContext } from './context.ts';
 import { handlers } from './handlers/index.ts';
 import type { Logger } from './logger.ts';
-import { fullSync } from './replicate.ts';
+import { reconcile, startReconciler } from './reconcile.ts';
 import { serveHandlers } from './serve.ts';
 import { startUsageConsumer } from './usage/consumer.ts';
 
@@ -25,8 +25,9 @@ export interface Accounting {
 }
 
 /**
- * Boots one accounting replica: database (found, migrated), stream and buckets, a full copy of
- * keys and models into KV, then the request handlers and the usage consumer.
+ * Boots one accounting replica: database (found, migrated), stream and buckets, keys and models
+ * brought into KV, then the request handlers, the usage consumer and the periodic reconciliation
+ * that heals KV drift.
  */
 export async function startAccounting(config: AccountingConfig, options: StartAccountingOptions): Promise<Accounting> {
   const { logger } = options;
@@ -53,8 +54,8 @@ export async function startAccounting(config: AccountingConfig, options: StartAc
       models: await openKv(bus, 'models'),
       logger,
     };
-    const synced = await fullSync(context);
-    logger.info(synced, 'keys and models replicated to KV');
+    const synced = await reconcile(context);
+    logger.info({ ...synced }, 'keys and models replicated to KV');
 
     const server = serveHandlers(context, handlers);
     const consumer = await startUsageConsumer(context, {
@@ -62,6 +63,7 @@ export async function startAccounting(config: AccountingConfig, options: StartAc
       batchMs: config.ACCOUNTING_BATCH_MS,
       ...(options.usageAckWaitMs === undefined ? {} : { ackWaitMs: options.usageAckWaitMs }),
     });
+    const reconciler = startReconciler(context, { intervalMs: config.ACCOUNTING_RESYNC_INTERVAL_MS });
     logger.info({ prefix: config.CORRAL_PREFIX }, 'accounting ready');
 
     return {
@@ -70,6 +72,7 @@ export async function startAccounting(config: AccountingConfig, options: StartAc
         return consumer.stored;
       },
       async stop() {
+        await reconciler?.stop();
         await server.stop();
         await consumer.stop();
         await bus.drain().catch(() => bus.close());

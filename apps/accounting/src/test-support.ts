@@ -21,7 +21,7 @@ export interface TestWorld {
   close(): Promise<void>;
 }
 
-export async function createTestWorld(label: string, options: { databaseUrl?: string; batchSize?: number } = {}): Promise<TestWorld> {
+export async function createTestWorld(label: string, options: { databaseUrl?: string; batchSize?: number; resyncIntervalMs?: number } = {}): Promise<TestWorld> {
   const prefix = `t${label}${process.pid}${randomBytes(3).toString('hex')}`;
   const databaseUrl = options.databaseUrl ?? testDatabaseUrl(label);
   await ensureDatabase(databaseUrl);
@@ -31,6 +31,7 @@ export async function createTestWorld(label: string, options: { databaseUrl?: st
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'debug',
     ACCOUNTING_BATCH_SIZE: String(options.batchSize ?? 200),
+    ...(options.resyncIntervalMs === undefined ? {} : { ACCOUNTING_RESYNC_INTERVAL_MS: String(options.resyncIntervalMs) }),
   });
   const logs: string[] = [];
   const bus = await connectBus({ servers: natsUrl, name: `test-${label}`, prefix });

@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { connectBus, type Bus } from './bus.ts';
@@ -39,6 +40,20 @@ describe('config buckets on a real NATS server', () => {
     // Opening again keeps the bucket.
     await (await openKv(bus, 'keys')).put('c', Value, { n: 3 });
     expect(await bucket.get('c', Value)).toEqual({ n: 3 });
+  });
+
+  it('reads every current value in one pass, deleted keys left out', async () => {
+    const bucket = await openKv(bus, 'keys');
+    await bucket.put('e1', Value, { n: 1 });
+    await bucket.put('e1', Value, { n: 2 });
+    await bucket.put('e2', Value, { n: 3 });
+    await bucket.delete('e2');
+    await bucket.kv.put('e3', 'not json');
+    const entries = await bucket.entries();
+    const text = Object.fromEntries([...entries].map(([key, value]) => [key, new TextDecoder().decode(value)]));
+    expect(text).toEqual({ c: '{"n":3}', e1: '{"n":2}', e3: 'not json' });
+    await (await jetstreamManager(bus.nc)).streams.purge(`KV_${bucket.name}`);
+    expect((await bucket.entries()).size).toBe(0);
   });
 
   it('is ready at once on an empty bucket', async () => {

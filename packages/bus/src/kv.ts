@@ -15,6 +15,11 @@ export interface KvBucket {
   get<T extends z.ZodType>(key: string, schema: T): Promise<z.infer<T> | undefined>;
   /** Keys that currently hold a value. */
   keys(): Promise<string[]>;
+  /**
+   * Every key that holds a value, with its raw bytes, read through one consumer streaming the
+   * bucket (no request per key), so a whole bucket can be compared against its source cheaply.
+   */
+  entries(): Promise<Map<string, Uint8Array>>;
 }
 
 /** Opens a config bucket, creating it when missing. Only the latest value of a key is kept. */
@@ -39,6 +44,15 @@ export async function openKv(bus: Bus, bucket: KvBucketName): Promise<KvBucket> 
       const keys: string[] = [];
       for await (const key of await kv.keys()) keys.push(key);
       return keys;
+    },
+    async entries() {
+      // Revisions arrive in stream order, so the last one seen for a key is its current state.
+      const entries = new Map<string, Uint8Array>();
+      for await (const entry of await kv.history()) {
+        if (entry.operation === 'PUT') entries.set(entry.key, entry.value);
+        else entries.delete(entry.key);
+      }
+      return entries;
     },
   };
 }

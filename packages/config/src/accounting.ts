@@ -9,6 +9,11 @@ export const AccountingConfig = z.object({
   ACCOUNTING_BATCH_SIZE: z.preprocess((value) => (value === '' || value === undefined ? 200 : Number(value)), z.number().int().positive()),
   /** How long the first event of a batch waits for others before the batch is written. Default: 50 ms. */
   ACCOUNTING_BATCH_MS: integer(50),
+  /**
+   * How often keys and models in KV are compared with Postgres and any difference repaired (a KV
+   * write lost after a commit, a bucket purged or edited by hand). 0 turns it off. Default: 60000 ms.
+   */
+  ACCOUNTING_RESYNC_INTERVAL_MS: integer(60_000),
   /** Local state (the embedded Postgres lives in `<dir>/postgres`). Default: ./.corral. */
   CORRAL_DATA_DIR: z.preprocess((value) => (value === '' || value === undefined ? './.corral' : value), z.string()),
 });
