@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { EdgeContext } from './context.ts';
 import { FleetTable } from './fleet/fleet-table.ts';
+import { installCors } from './http/cors.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { createKeyTable } from './auth/key-table.ts';
 import { Dispatcher } from './jobs/dispatcher.ts';
@@ -29,6 +30,8 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    // Clients that join a base URL ending in '/' with a path starting with '/' still reach the route.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
   const bus = await connectBus({ servers: config.NATS_URL, name: edgeId, prefix: config.CORRAL_PREFIX, ownerId: edgeId });
   const fleet = new FleetTable();
@@ -46,6 +49,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   const context: EdgeContext = { config, bus, fleet, dispatcher, keys, models, usage, limits: new RateLimiter(), logger: app.log };
 
   installErrorHandling(app);
+  installCors(app, { origins: config.CORS_ORIGINS });
   registerRoutes(app, context);
 
   const address = await app.listen({ port: config.PORT, host: config.HOST });

@@ -23,6 +23,11 @@ export const EdgeConfig = z.object({
   IMAGE_FETCH_ALLOW_PRIVATE: boolean(false),
   /** Hosts (host or host:port, comma separated) image URLs may be fetched from even if private. Default: none. */
   IMAGE_FETCH_ALLOWED_HOSTS: z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((host) => host.trim()) : []), z.array(z.string())),
+  /**
+   * Browser origins allowed to call the API (CORS), comma separated, e.g. `https://chat.example.com`;
+   * `*` allows any. Default: none (no CORS headers; browsers refuse cross-origin calls).
+   */
+  CORS_ORIGINS: z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : []), z.array(z.string())),
   /** Largest image fetched from a URL. Default: 10 MiB. */
   IMAGE_FETCH_MAX_BYTES: integer(10 * 1024 * 1024),
   /** Time allowed to fetch one image URL. Default: 10000 ms. */
