@@ -1,4 +1,5 @@
 import { startStack, type Stack } from '@corral/testkit';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSseFrames } from './sse-frames.ts';
 
@@ -65,5 +66,37 @@ describe('the edge for browsers and loose clients', () => {
       expect(response.status, path).toBe(200);
       expect(((await response.json()) as { object: string }).object).toBe('list');
     }
+  });
+
+  const postEncoded = (encoding: string, body: Uint8Array) =>
+    fetch(`${stack.edgeUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding, authorization: 'Bearer test' }, body });
+  const chatBody = Buffer.from(JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content: 'compressed hello' }] }));
+
+  it('reads request bodies compressed with gzip, deflate or br', async () => {
+    for (const [encoding, compressed] of [
+      ['gzip', gzipSync(chatBody)],
+      ['deflate', deflateSync(chatBody)],
+      ['br', brotliCompressSync(chatBody)],
+    ] as const) {
+      const response = await postEncoded(encoding, compressed);
+      expect(response.status, encoding).toBe(200);
+      expect(stack.workers[0]!.emulator.requests().at(-1)!.body).toMatchObject({ messages: [{ role: 'user', content: 'compressed hello' }] });
+    }
+  });
+
+  it('refuses unknown encodings, corrupt bodies and bodies that expand past the limit, each with a clear error', async () => {
+    const unknown = await postEncoded('compress', chatBody);
+    expect(unknown.status).toBe(415);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unsupported_content_encoding');
+
+    const corrupt = await postEncoded('gzip', chatBody);
+    expect(corrupt.status).toBe(400);
+    expect(((await corrupt.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid_content_encoding', message: expect.stringContaining('could not be decompressed') });
+
+    // 26 MiB of zeros, 26 KiB on the wire: past the 25 MiB body limit once decompressed.
+    const bomb = gzipSync(Buffer.alloc(26 * 1024 * 1024, 0x20));
+    const tooLarge = await postEncoded('gzip', bomb);
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
   });
 });

@@ -6,6 +6,7 @@ import type { EdgeContext } from './context.ts';
 import { FleetTable } from './fleet/fleet-table.ts';
 import { installCors } from './http/cors.ts';
 import { installErrorHandling } from './http/error-handler.ts';
+import { installRequestDecoding } from './http/request-encoding.ts';
 import { createKeyTable } from './auth/key-table.ts';
 import { Dispatcher } from './jobs/dispatcher.ts';
 import { createModelTable } from './model-config/model-table.ts';
@@ -50,6 +51,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
 
   installErrorHandling(app);
   installCors(app, { origins: config.CORS_ORIGINS });
+  installRequestDecoding(app);
   registerRoutes(app, context);
 
   const address = await app.listen({ port: config.PORT, host: config.HOST });

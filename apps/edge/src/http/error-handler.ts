@@ -3,6 +3,7 @@ import { JobError } from '../jobs/job-error.ts';
 import { discardRequestBody } from './drain-request.ts';
 import { FailureKind, HttpError, fromJobError, kindOfStatus } from './http-error.ts';
 import { renderOpenAIError } from './openai-error-renderer.ts';
+import { isDecompressionError } from './request-encoding.ts';
 
 /** Fastify's own failures (body parsing, size, media type) explained in words a client can act on. */
 function describeFrameworkError(error: FastifyError): HttpError | undefined {
@@ -15,6 +16,9 @@ function describeFrameworkError(error: FastifyError): HttpError | undefined {
       return new HttpError(415, FailureKind.InvalidRequest, 'Unsupported Content-Type; send the body as application/json.', { code: 'unsupported_media_type' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new HttpError(400, FailureKind.InvalidRequest, `The request body is not valid JSON: ${error.message}`, { code: 'invalid_json' });
+  }
+  if (isDecompressionError(error)) {
+    return new HttpError(400, FailureKind.InvalidRequest, `The request body could not be decompressed as its Content-Encoding says (${(error as Error).message}).`, { code: 'invalid_content_encoding' });
   }
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return new HttpError(400, FailureKind.InvalidRequest, `The request body is not valid JSON: ${error.message}`, { code: 'invalid_json' });
