@@ -55,9 +55,24 @@ describe('the edge for browsers and loose clients', () => {
       headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-    expect(preflight.status).toBe(404);
+    expect(preflight.status).toBe(405);
     const call = await chat({ origin: 'https://evil.example.test' });
     expect(call.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers a known path asked with the wrong method with 405 and Allow, an unknown path with 404', async () => {
+    const wrongMethod = await fetch(`${stack.edgeUrl}/v1/chat/completions`, { headers: { authorization: 'Bearer test' } });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    expect(((await wrongMethod.json()) as { error: unknown }).error).toMatchObject({ type: 'invalid_request_error', code: 'method_not_allowed' });
+
+    const responseItem = await fetch(`${stack.edgeUrl}/v1/responses/resp_123`, { method: 'POST', headers: { authorization: 'Bearer test' } });
+    expect(responseItem.status).toBe(405);
+    expect(responseItem.headers.get('allow')).toBe('GET, DELETE');
+
+    const unknown = await fetch(`${stack.edgeUrl}/v1/engines`, { headers: { authorization: 'Bearer test' } });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: unknown }).error).toMatchObject({ code: 'unknown_url' });
   });
 
   it('routes paths with a trailing or doubled slash', async () => {

@@ -42,6 +42,8 @@ export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyRep
   return reply.code(error.status).type('application/json; charset=utf-8').send(renderOpenAIError(error));
 }
 
+const ROUTE_METHODS = ['GET', 'POST', 'DELETE'] as const;
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const httpError = toHttpError(error);
@@ -49,7 +51,14 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (httpError.status === 413 && (await discardRequestBody(request.raw))) reply.removeHeader('connection');
     return sendHttpError(reply, httpError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendHttpError(reply, new HttpError(404, FailureKind.NotFound, `Unknown request URL: ${request.method} ${request.url.split('?')[0]}.`, { code: 'unknown_url' })),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    // A known path asked with the wrong method is a 405 naming the right ones, as Ollama answers too.
+    const allowed = ROUTE_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendHttpError(reply, new HttpError(405, FailureKind.InvalidRequest, `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, { code: 'method_not_allowed' }));
+    }
+    return sendHttpError(reply, new HttpError(404, FailureKind.NotFound, `Unknown request URL: ${request.method} ${path}.`, { code: 'unknown_url' }));
+  });
 }
