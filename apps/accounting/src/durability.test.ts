@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountingCallError, callAccounting, publishUsage } from '@corral/bus';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@corral/db';
+import { startNatsServer, type NatsServer } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestWorld, eventually, scalar, usageEvent, type TestWorld } from './test-support.ts';
 
@@ -42,6 +43,39 @@ describe('usage survives an accounting restart during traffic', () => {
     console.log(`${atStop} events stored before the stop; the other ${700 - atStop} stored ${(performance.now() - restarted).toFixed(0)} ms after the restart`);
     expect(await scalar(world.databaseUrl, 'SELECT sum(requests) AS value FROM usage_hourly')).toBe(700);
     expect(await scalar(world.databaseUrl, 'SELECT sum(requests) AS value FROM usage_daily')).toBe(700);
+  });
+});
+
+describe('usage survives a NATS server restart', () => {
+  let nats: NatsServer;
+  let world: TestWorld;
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    world = await createTestWorld('natsrestart', { natsUrl: nats.url, batchSize: 25 });
+    await world.start();
+  });
+  afterAll(async () => {
+    await nats?.start();
+    await world?.close();
+    await nats?.close();
+  });
+
+  it('resumes consuming as soon as NATS is back, and stores every event once', async () => {
+    await publishAll(world, ids('n', 0, 50));
+    await eventually(async () => ((await countRows(world)) === 50 ? true : undefined));
+
+    await nats.stop();
+    // Longer than the consumer's pause after a failed pull, so it retries while NATS is still away.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await nats.start();
+    expect(await world.bus.waitForConnection(10_000)).toBe(true);
+    const reconnected = performance.now();
+    await publishAll(world, ids('n', 50, 100));
+    await eventually(async () => ((await countRows(world)) === 100 ? true : undefined), 15_000);
+    const storedAfter = performance.now() - reconnected;
+    console.log(`events published after a NATS restart were stored ${storedAfter.toFixed(0)} ms after the reconnect`);
+    expect(storedAfter).toBeLessThan(2000);
+    expect(await scalar(world.databaseUrl, 'SELECT count(DISTINCT request_id) AS value FROM usage')).toBe(100);
   });
 });
 

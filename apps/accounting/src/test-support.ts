@@ -21,12 +21,21 @@ export interface TestWorld {
   close(): Promise<void>;
 }
 
-export async function createTestWorld(label: string, options: { databaseUrl?: string; batchSize?: number; resyncIntervalMs?: number } = {}): Promise<TestWorld> {
+export interface TestWorldOptions {
+  databaseUrl?: string;
+  batchSize?: number;
+  resyncIntervalMs?: number;
+  /** Default: the shared NATS server. */
+  natsUrl?: string;
+}
+
+export async function createTestWorld(label: string, options: TestWorldOptions = {}): Promise<TestWorld> {
+  const worldNatsUrl = options.natsUrl ?? natsUrl;
   const prefix = `t${label}${process.pid}${randomBytes(3).toString('hex')}`;
   const databaseUrl = options.databaseUrl ?? testDatabaseUrl(label);
   await ensureDatabase(databaseUrl);
   const config = parseEnv(AccountingConfig, {
-    NATS_URL: natsUrl,
+    NATS_URL: worldNatsUrl,
     CORRAL_PREFIX: prefix,
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'debug',
@@ -34,7 +43,7 @@ export async function createTestWorld(label: string, options: { databaseUrl?: st
     ...(options.resyncIntervalMs === undefined ? {} : { ACCOUNTING_RESYNC_INTERVAL_MS: String(options.resyncIntervalMs) }),
   });
   const logs: string[] = [];
-  const bus = await connectBus({ servers: natsUrl, name: `test-${label}`, prefix });
+  const bus = await connectBus({ servers: worldNatsUrl, name: `test-${label}`, prefix });
   const world: TestWorld = {
     prefix,
     databaseUrl,

@@ -23,7 +23,10 @@ export class AccountingCallError extends Error {
 
 type WithoutVersion<T> = T extends unknown ? Omit<T, 'v'> : never;
 
-/** Calls one accounting operation over NATS and returns its result, or throws AccountingCallError. */
+/**
+ * Calls one accounting operation over NATS and returns its result, or throws AccountingCallError.
+ * While the connection is being re-established the call waits for it (within `timeoutMs`).
+ */
 export async function callAccounting<O extends AccountingOperation>(
   bus: Bus,
   operation: O,
@@ -37,9 +40,14 @@ export async function callAccounting<O extends AccountingOperation>(
     throw new AccountingCallError('bad_request', problems.join('; '));
   }
   const body = checked.data;
+  // A request sent while NATS reconnects is lost and would only fail at its timeout: wait for the connection instead.
+  const started = Date.now();
+  if (!(await bus.waitForConnection(timeoutMs))) {
+    throw new AccountingCallError('unavailable', `not connected to NATS within ${timeoutMs} ms, so accounting could not be asked`);
+  }
   let data: Uint8Array;
   try {
-    data = (await bus.nc.request(bus.subjects.accounting(operation), encodeJson(body), { timeout: timeoutMs })).data;
+    data = (await bus.nc.request(bus.subjects.accounting(operation), encodeJson(body), { timeout: Math.max(1, timeoutMs - (Date.now() - started)) })).data;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new AccountingCallError('unavailable', `accounting did not answer (${detail}); is it running with the same NATS_URL and CORRAL_PREFIX?`);

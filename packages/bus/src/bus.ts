@@ -36,7 +36,17 @@ export interface Bus {
   ): Subscription;
   /** Publishes a request whose replies stream back to a private inbox until `close()` is called. */
   openStream(subject: string, payload: string | Uint8Array, onReply: InboxHandler): { close: () => void };
-  /** Classic request/reply with validation on both ends. */
+  /**
+   * False from a lost connection until it is re-established. Whatever is published meanwhile is
+   * lost (the client discards its buffer on every reconnect attempt) and requests only fail at their
+   * timeout, so callers that can tell "NATS is down" at once should ask here first.
+   */
+  isConnected(): boolean;
+  /** Calls `listener` each time the connection is re-established; returns the unsubscribe. */
+  onReconnect(listener: () => void): () => void;
+  /** Resolves once connected (at once when connected now), or with false after `timeoutMs` or when closed. */
+  waitForConnection(timeoutMs?: number): Promise<boolean>;
+  /** Classic request/reply with validation on both ends; while NATS reconnects it waits for the connection (within the timeout). */
   request<Req extends z.ZodType, Res extends z.ZodType>(
     subject: string,
     requestSchema: Req,
@@ -60,6 +70,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   const subjects = createSubjects(options.prefix);
   const ownerId = options.ownerId ?? randomUUID().replaceAll('-', '').slice(0, 16);
   const mux = new InboxMux(nc, subjects.inboxRoot(ownerId));
+  const connection = trackConnection(nc);
 
   return {
     nc,
@@ -92,8 +103,15 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       nc.publish(subject, typeof payload === 'string' ? encodeText(payload) : payload, { reply: inbox.subject });
       return { close: inbox.close };
     },
+    isConnected: connection.isConnected,
+    onReconnect: connection.onReconnect,
+    waitForConnection: connection.waitForConnection,
     async request(subject, requestSchema, value, responseSchema, timeoutMs = 5000) {
-      const reply = await nc.request(subject, encodeJson(requestSchema.parse(value)), { timeout: timeoutMs });
+      const payload = encodeJson(requestSchema.parse(value));
+      const started = Date.now();
+      // Sent while reconnecting, the request would be lost; waiting costs nothing when connected.
+      if (!(await connection.waitForConnection(timeoutMs))) throw new Error(`not connected to NATS within ${timeoutMs} ms`);
+      const reply = await nc.request(subject, payload, { timeout: Math.max(1, timeoutMs - (Date.now() - started)) });
       return decodeWith(responseSchema, reply.data);
     },
     async drain() {
@@ -103,6 +121,46 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     async close() {
       mux.close();
       await nc.close();
+    },
+  };
+}
+
+/** Follows the client's status events: whether the connection is up, and who to tell when it is back. */
+function trackConnection(nc: NatsConnection): Pick<Bus, 'isConnected' | 'onReconnect' | 'waitForConnection'> {
+  let connected = true;
+  const listeners = new Set<() => void>();
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') connected = false;
+      else if (status.type === 'reconnect') {
+        connected = true;
+        for (const listener of [...listeners]) listener();
+      }
+    }
+  })().catch(() => undefined);
+
+  const isConnected = () => connected && !nc.isClosed();
+  const onReconnect = (listener: () => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  return {
+    isConnected,
+    onReconnect,
+    waitForConnection: (timeoutMs = Number.POSITIVE_INFINITY) => {
+      if (isConnected()) return Promise.resolve(true);
+      if (nc.isClosed()) return Promise.resolve(false);
+      return new Promise((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
+        const done = () => {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(isConnected());
+        };
+        const unsubscribe = onReconnect(done);
+        void nc.closed().then(done);
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(done, timeoutMs);
+      });
     },
   };
 }

@@ -150,7 +150,7 @@ export interface PublishUsageOptions {
 /**
  * Publishes one usage event and waits for JetStream to store it. The request id is the message id,
  * so a retry after a lost ack is dropped by the server. Never throws: the caller decides whether to
- * keep the event and try again later.
+ * keep the event and try again later. While NATS is disconnected a try fails at once.
  */
 export async function publishUsage(bus: Bus, event: UsageEvent, options: PublishUsageOptions = {}): Promise<PublishUsageResult> {
   const parsed = UsageEvent.safeParse(event);
@@ -159,6 +159,12 @@ export async function publishUsage(bus: Bus, event: UsageEvent, options: Publish
   const attempts = Math.max(1, options.attempts ?? 3);
   let lastMessage = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    // A publish while disconnected is lost and would only fail at its timeout.
+    if (!bus.isConnected()) {
+      lastMessage = 'not connected to NATS';
+      if (attempt < attempts) await sleep(100 * 2 ** (attempt - 1));
+      continue;
+    }
     try {
       const ack = await client.publish(bus.subjects.usage(parsed.data.requestId), encodeJson(parsed.data), {
         msgID: parsed.data.requestId,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { connectBus, type Bus } from './bus.ts';
 import { deleteKv, openKv, watchKv } from './kv.ts';
+import { startNatsRelay } from './test-relay.ts';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const prefix = `kv${process.pid}${Math.random().toString(36).slice(2, 8)}`;
@@ -87,5 +88,43 @@ describe('config buckets on a real NATS server', () => {
     expect(invalid).toEqual(['y']);
     expect(readyCalls).toBe(1);
     watch.stop();
+  });
+
+  it('catches up after a reconnect, deletes included, even when the server dropped the watch meanwhile', async () => {
+    const relay = await startNatsRelay(servers);
+    const watcher = await connectBus({ servers: relay.url, name: 'kv-test-watcher', prefix });
+    try {
+      const bucket = await openKv(bus, 'keys');
+      await bucket.put('kept', Value, { n: 1 });
+      await bucket.put('revoked', Value, { n: 2 });
+      const mirror = new Map<string, number>();
+      const watch = await watchKv(watcher, 'keys', Value, { onChange: (key, value) => (value ? mirror.set(key, value.n) : mirror.delete(key)) });
+      await watch.ready;
+      expect(mirror.get('revoked')).toBe(2);
+
+      await relay.cut();
+      await until(() => !watcher.isConnected());
+      // What a server does to a consumer whose client stayed away past its inactivity threshold.
+      const manager = await jetstreamManager(bus.nc);
+      const stream = `KV_${bucket.name}`;
+      for await (const consumer of manager.consumers.list(stream)) await manager.consumers.delete(stream, consumer.config.name ?? consumer.name);
+      await bucket.delete('revoked');
+      await bucket.put('created', Value, { n: 3 });
+      await bucket.put('kept', Value, { n: 4 });
+
+      await relay.restore();
+      const reconnected = performance.now();
+      await until(() => !mirror.has('revoked') && mirror.get('created') === 3 && mirror.get('kept') === 4, 5000);
+      console.log(`KV watch caught up ${(performance.now() - reconnected).toFixed(0)} ms after the connection came back`);
+      expect(Object.fromEntries(mirror)).toMatchObject({ kept: 4, created: 3 });
+
+      // And it keeps following live changes.
+      await bucket.put('later', Value, { n: 5 });
+      await until(() => mirror.get('later') === 5);
+      watch.stop();
+    } finally {
+      await watcher.close();
+      await relay.cut();
+    }
   });
 });

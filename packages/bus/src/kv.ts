@@ -1,4 +1,5 @@
-import { Kvm, type KV } from '@nats-io/kv';
+import { Kvm, type KV, type KvWatchEntry } from '@nats-io/kv';
+import type { QueuedIterator } from '@nats-io/nats-core';
 import type { z } from 'zod';
 import type { Bus } from './bus.ts';
 import { decodeWith, encodeJson } from './codec.ts';
@@ -85,7 +86,10 @@ export interface KvWatch {
 
 /**
  * Mirrors a bucket into memory: the current values, then every change as it happens, deletes
- * included. The underlying ordered consumer resumes by itself after a reconnect.
+ * included. After a reconnect the watch starts again from the last revision it applied: the
+ * client's ordered consumer would resume by itself only while the server still holds that
+ * consumer, and notices one that is gone (dropped for inactivity during a long disconnect, or
+ * lost by the server) only after missing heartbeats for about a minute and a half.
  */
 export async function watchKv<T extends z.ZodType>(bus: Bus, bucket: KvBucketName, schema: T, handlers: WatchKvHandlers<z.infer<T>>): Promise<KvWatch> {
   const { kv } = await openKv(bus, bucket);
@@ -99,27 +103,64 @@ export async function watchKv<T extends z.ZodType>(bus: Bus, bucket: KvBucketNam
     markReady();
   };
 
-  const iterator = await kv.watch();
-  let stopped = false;
-  void (async () => {
-    for await (const entry of iterator) {
-      if (entry.operation === 'PUT') {
-        let value: z.infer<T> | null = null;
-        try {
-          value = decodeWith(schema, entry.value);
-        } catch (error) {
-          handlers.onInvalid?.(entry.key, error);
-        }
-        handlers.onChange(entry.key, value);
-      } else {
-        handlers.onChange(entry.key, null);
+  /** The bucket revision (stream sequence) of the last entry applied. */
+  let lastRevision = 0;
+  const apply = (entry: KvWatchEntry) => {
+    // A resumed watch may overlap the one it replaces: each revision counts once, in order.
+    if (entry.revision <= lastRevision) return;
+    lastRevision = entry.revision;
+    if (entry.operation === 'PUT') {
+      let value: z.infer<T> | null = null;
+      try {
+        value = decodeWith(schema, entry.value);
+      } catch (error) {
+        handlers.onInvalid?.(entry.key, error);
       }
-      // `delta` counts entries still to come from the initial snapshot.
-      if (entry.delta === 0) becomeReady();
+      handlers.onChange(entry.key, value);
+    } else {
+      handlers.onChange(entry.key, null);
     }
-  })().catch(() => {
-    // The iterator only fails when the connection closes; the owner closes the watch then too.
-  });
+    // `delta` counts entries still to come from the initial snapshot.
+    if (entry.delta === 0) becomeReady();
+  };
+  const follow = (entries: QueuedIterator<KvWatchEntry>) => {
+    void (async () => {
+      for await (const entry of entries) apply(entry);
+    })().catch(() => {
+      // The iterator only fails when the connection closes; the owner closes the watch then too.
+    });
+  };
+
+  let iterator = await kv.watch();
+  follow(iterator);
+  let stopped = false;
+
+  let resuming = false;
+  const resume = async () => {
+    if (resuming) return;
+    resuming = true;
+    try {
+      for (let attempt = 0; !stopped && bus.isConnected(); attempt++) {
+        try {
+          const resumed = await kv.watch(lastRevision > 0 ? { resumeFromRevision: lastRevision + 1 } : {});
+          if (stopped) {
+            resumed.stop();
+            return;
+          }
+          iterator.stop();
+          iterator = resumed;
+          follow(resumed);
+          return;
+        } catch {
+          // JetStream may need a moment after a server restart; the next reconnect tries again anyway.
+          await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** attempt)));
+        }
+      }
+    } finally {
+      resuming = false;
+    }
+  };
+  const stopResuming = bus.onReconnect(() => void resume());
 
   // An empty bucket delivers nothing, so there is no last entry to wait for.
   const checkEmpty = async () => {
@@ -135,6 +176,7 @@ export async function watchKv<T extends z.ZodType>(bus: Bus, bucket: KvBucketNam
     ready,
     stop: () => {
       stopped = true;
+      stopResuming();
       iterator.stop();
     },
   };

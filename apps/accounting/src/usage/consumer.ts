@@ -70,6 +70,8 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
         if (!running) break;
         logger.warn({ err: error }, 'usage pull interrupted; resuming');
         await new Promise((resolve) => setTimeout(resolve, 500));
+        // Requests sent while NATS is away are lost and would only fail at their timeout.
+        while (running && !(await context.bus.waitForConnection(1000)));
         await ensureUsageConsumer(context.bus).catch(() => undefined);
       }
     }

@@ -208,6 +208,11 @@ export class Dispatcher {
     };
 
     const tryNext = () => {
+      // A job published while NATS is away is lost: say so now instead of after the accept timeout.
+      if (!this.bus.isConnected()) {
+        finish(this.disconnected());
+        return;
+      }
       const worker = candidates[candidateIndex++];
       if (!worker) {
         finish(this.exhausted(spec.model, route, lastRefusal));
@@ -224,6 +229,10 @@ export class Dispatcher {
 
     /** A job too large for one NATS message sends its body ahead as a blob, once for every attempt. */
     const start = () => {
+      if (!this.bus.isConnected()) {
+        finish(this.disconnected());
+        return;
+      }
       if (fitsInline(payload, maxInlinePayload(this.bus)) || candidates.length === 0) {
         tryNext();
         return;
@@ -300,6 +309,12 @@ export class Dispatcher {
   private sendCancel(workerId: string, requestId: string, reason?: string): void {
     const cancel = { v: PROTOCOL_VERSION, requestId, ...(reason ? { reason } : {}) };
     this.bus.publishRaw(this.bus.subjects.workerCancels(workerId), JSON.stringify(cancel));
+  }
+
+  private disconnected(): JobError {
+    return new JobError(ErrorCode.UpstreamUnavailable, 'workers cannot be reached right now (the connection to the message bus is being re-established); try again shortly', {
+      retryAfterSeconds: this.options.retryAfterSeconds,
+    });
   }
 
   private exhausted(model: string, route: RouteDecision, lastRefusal: BusError | undefined): JobError {

@@ -9,7 +9,8 @@ import type { EdgeContext } from '../context.ts';
 export function registerHealthRoutes(app: FastifyInstance, context: EdgeContext): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const natsConnected = !context.bus.nc.isClosed() && !context.bus.nc.isDraining();
+    // While the client reconnects the connection is neither closed nor draining, yet nothing gets through.
+    const natsConnected = context.bus.isConnected() && !context.bus.nc.isDraining();
     const fleet = context.fleet.all();
     const workers = fleet.filter((worker) => !worker.heartbeat.draining && worker.heartbeat.upstreamHealthy).length;
     const ready = natsConnected && workers > 0;

@@ -1,5 +1,6 @@
 import { connectBus, deleteUsageStream, ensureUsageStream, usageStreamState, type Bus } from '@corral/bus';
 import type { UsageEvent } from '@corral/protocol';
+import { startNatsServer, type NatsServer } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsagePublisher, type PublisherLogger } from './publisher.ts';
 
@@ -82,5 +83,43 @@ describe('usage publisher on a real NATS server', () => {
     expect(publisher.pending()).toBe(10);
     expect(logger.lines.filter((line) => line.includes('usage buffer full'))).toHaveLength(5);
     await publisher.flush();
+  });
+});
+
+describe('usage publisher across a NATS server restart', () => {
+  let nats: NatsServer;
+  let bus: Bus;
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    bus = await connectBus({ servers: nats.url, name: 'publisher-restart-test', prefix: `tpubr${process.pid}` });
+    await ensureUsageStream(bus);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await nats?.close();
+  });
+
+  it('keeps what is recorded while NATS is down and stores it as soon as NATS is back, not after its backoff', async () => {
+    const logger = capture();
+    // A long first pause makes the backoff outlast the outage: only the reconnect can cut it short.
+    const publisher = createUsagePublisher(bus, { logger, retryDelayMs: 1000 });
+    publisher.record(event('before'));
+    expect(await publisher.flush()).toEqual({ pending: 0 });
+
+    await nats.stop();
+    for (let index = 0; index < 50; index++) publisher.record(event(`during${index}`));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(publisher.pending()).toBe(50);
+    expect(logger.lines).toContain('warn cannot publish usage yet; buffering and retrying');
+
+    await nats.start();
+    expect(await bus.waitForConnection(10_000)).toBe(true);
+    const reconnected = performance.now();
+    expect(await publisher.flush(10_000)).toEqual({ pending: 0 });
+    const storedAfter = performance.now() - reconnected;
+    console.log(`50 events buffered during a NATS restart stored ${storedAfter.toFixed(0)} ms after the reconnect`);
+    // Without the reconnect the next try would wait for the backoff (2 s by now).
+    expect(storedAfter).toBeLessThan(1000);
+    expect(await storedCount(bus)).toBe(51);
   });
 });

@@ -31,7 +31,7 @@ const MAX_RETRY_DELAY_MS = 5000;
 /**
  * Publishes usage events to the durable stream in the background. A failed publish is retried
  * (the request id is the message id, so a retry after a lost ack is deduplicated by the server);
- * while JetStream is unreachable events wait in a bounded buffer.
+ * while JetStream is unreachable events wait in a bounded buffer, sent as soon as NATS reconnects.
  */
 export function createUsagePublisher(bus: Bus, options: UsagePublisherOptions = {}): UsagePublisher {
   const maxBuffered = options.maxBuffered ?? 50_000;
@@ -87,6 +87,14 @@ export function createUsagePublisher(bus: Bus, options: UsagePublisherOptions = 
       });
     }
   };
+
+  // NATS is back: what waited in the buffer goes now, not after the backoff grown during the outage.
+  bus.onReconnect(() => {
+    pausedUntil = 0;
+    clearTimeout(timer);
+    timer = undefined;
+    pump();
+  });
 
   return {
     record(event) {

@@ -23,6 +23,8 @@ export interface StackOptions {
   edgeEnv?: Record<string, string>;
   /** Subject prefix. Default: a unique one (uniquePrefix('e2e')). */
   prefix?: string;
+  /** The NATS every service of this stack uses (e.g. a private startNatsServer). Default: the shared one (`natsUrl`). */
+  natsUrl?: string;
   /** Extra Node flags per service (e.g. `--cpu-prof`); see also close({ signal }). */
   nodeArgs?: { edge?: string[]; worker?: string[]; accounting?: string[] };
   /**
@@ -82,7 +84,8 @@ async function readyWorkers(edgeUrl: string): Promise<number> {
 /** Edge + N workers (each beside its own Ollama emulator) on the real NATS server, under a private prefix. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = options.prefix ?? uniquePrefix('e2e');
-  const common = { NATS_URL: natsUrl, CORRAL_PREFIX: prefix, LOG_LEVEL: 'warn' };
+  const stackNatsUrl = options.natsUrl ?? natsUrl;
+  const common = { NATS_URL: stackNatsUrl, CORRAL_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const nodeArgs = options.nodeArgs ?? {};
   const workers: WorkerHandle[] = [];
   const emulators: Emulator[] = [];
@@ -149,7 +152,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await waitForWorkers(workers.length);
 
   const createKey = async (name: string, timeoutMs = 30_000) => {
-    const key = await createApiKey(natsUrl, prefix, name, timeoutMs).catch((error: unknown) => {
+    const key = await createApiKey(stackNatsUrl, prefix, name, timeoutMs).catch((error: unknown) => {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\naccounting:\n${accounting?.output() ?? '(not started by this stack)'}`);
     });
     // The edge learns keys from a KV watch: wait until this one is in its table.
@@ -186,7 +189,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all(services.map((service) => service.exited));
       clearTimeout(killer);
       await Promise.all(emulators.map((emulator) => emulator.close()));
-      if (options.removeBusState ?? true) await removeBusState(natsUrl, prefix);
+      if (options.removeBusState ?? true) await removeBusState(stackNatsUrl, prefix);
     },
   };
 }
