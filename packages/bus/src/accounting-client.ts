@@ -40,14 +40,9 @@ export async function callAccounting<O extends AccountingOperation>(
     throw new AccountingCallError('bad_request', problems.join('; '));
   }
   const body = checked.data;
-  // A request sent while NATS reconnects is lost and would only fail at its timeout: wait for the connection instead.
-  const started = Date.now();
-  if (!(await bus.waitForConnection(timeoutMs))) {
-    throw new AccountingCallError('unavailable', `not connected to NATS within ${timeoutMs} ms, so accounting could not be asked`);
-  }
   let data: Uint8Array;
   try {
-    data = (await bus.nc.request(bus.subjects.accounting(operation), encodeJson(body), { timeout: Math.max(1, timeoutMs - (Date.now() - started)) })).data;
+    data = await bus.requestBytes(bus.subjects.accounting(operation), encodeJson(body), timeoutMs);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new AccountingCallError('unavailable', `accounting did not answer (${detail}); is it running with the same NATS_URL and CORRAL_PREFIX?`);

@@ -46,7 +46,12 @@ export interface Bus {
   onReconnect(listener: () => void): () => void;
   /** Resolves once connected (at once when connected now), or with false after `timeoutMs` or when closed. */
   waitForConnection(timeoutMs?: number): Promise<boolean>;
-  /** Classic request/reply with validation on both ends; while NATS reconnects it waits for the connection (within the timeout). */
+  /**
+   * One request, one reply, as bytes. While NATS reconnects it waits for the connection (within the
+   * timeout) instead of sending into the gap, where the request would be lost.
+   */
+  requestBytes(subject: string, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
+  /** Classic request/reply with validation on both ends (over requestBytes). */
   request<Req extends z.ZodType, Res extends z.ZodType>(
     subject: string,
     requestSchema: Req,
@@ -71,6 +76,12 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   const ownerId = options.ownerId ?? randomUUID().replaceAll('-', '').slice(0, 16);
   const mux = new InboxMux(nc, subjects.inboxRoot(ownerId));
   const connection = trackConnection(nc);
+  const requestBytes = async (subject: string, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array> => {
+    const started = Date.now();
+    // Waiting costs nothing when connected.
+    if (!(await connection.waitForConnection(timeoutMs))) throw new Error(`not connected to NATS within ${timeoutMs} ms`);
+    return (await nc.request(subject, payload, { timeout: Math.max(1, timeoutMs - (Date.now() - started)) })).data;
+  };
 
   return {
     nc,
@@ -106,13 +117,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     isConnected: connection.isConnected,
     onReconnect: connection.onReconnect,
     waitForConnection: connection.waitForConnection,
+    requestBytes,
     async request(subject, requestSchema, value, responseSchema, timeoutMs = 5000) {
-      const payload = encodeJson(requestSchema.parse(value));
-      const started = Date.now();
-      // Sent while reconnecting, the request would be lost; waiting costs nothing when connected.
-      if (!(await connection.waitForConnection(timeoutMs))) throw new Error(`not connected to NATS within ${timeoutMs} ms`);
-      const reply = await nc.request(subject, payload, { timeout: Math.max(1, timeoutMs - (Date.now() - started)) });
-      return decodeWith(responseSchema, reply.data);
+      return decodeWith(responseSchema, await requestBytes(subject, encodeJson(requestSchema.parse(value)), timeoutMs));
     },
     async drain() {
       mux.close();
