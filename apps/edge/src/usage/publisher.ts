@@ -13,8 +13,10 @@ export interface UsagePublisherOptions {
   maxBuffered?: number;
   /** Publishes awaiting an ack at once. Default: 64. */
   concurrency?: number;
-  /** First pause after a failed publish; doubles up to 5 s. Default: 100 ms. */
+  /** First pause after a failed publish; doubles up to maxRetryDelayMs. Default: 100 ms. */
   retryDelayMs?: number;
+  /** Longest pause between tries while JetStream is unreachable (a reconnect ends it early). Default: 5000 ms. */
+  maxRetryDelayMs?: number;
 }
 
 export interface UsagePublisher {
@@ -26,8 +28,6 @@ export interface UsagePublisher {
   flush(timeoutMs?: number): Promise<{ pending: number }>;
 }
 
-const MAX_RETRY_DELAY_MS = 5000;
-
 /**
  * Publishes usage events to the durable stream in the background. A failed publish is retried
  * (the request id is the message id, so a retry after a lost ack is deduplicated by the server);
@@ -37,6 +37,7 @@ export function createUsagePublisher(bus: Bus, options: UsagePublisherOptions = 
   const maxBuffered = options.maxBuffered ?? 50_000;
   const concurrency = options.concurrency ?? 64;
   const baseDelay = options.retryDelayMs ?? 100;
+  const maxDelay = options.maxRetryDelayMs ?? 5000;
   const queue: UsageEvent[] = [];
   let inFlight = 0;
   let failures = 0;
@@ -79,7 +80,7 @@ export function createUsagePublisher(bus: Bus, options: UsagePublisherOptions = 
           // Publishes that were already in flight fail together: that is one failure, not many.
           if (pausedUntil <= Date.now()) {
             failures++;
-            pausedUntil = Date.now() + Math.min(MAX_RETRY_DELAY_MS, baseDelay * 2 ** Math.min(failures - 1, 10));
+            pausedUntil = Date.now() + Math.min(maxDelay, baseDelay * 2 ** Math.min(failures - 1, 10));
           }
         }
         pump();
