@@ -29,7 +29,8 @@ export interface JobEnvironment {
   /** 0 disables keep-alives. */
   readonly keepAliveIntervalMs: number;
   readonly logger: Logger;
-  send(subject: string, payload: string): void;
+  /** Publishes a reply; false when it cannot reach the edge (the bus connection is down), so it is lost. */
+  send(subject: string, payload: string): boolean;
   /** Ollama said the model does not exist: the advertised inventory is stale. */
   onModelMissing(): void;
 }
@@ -44,6 +45,11 @@ export const Interruption = {
   Timeout: 'timeout',
   /** The drain timeout ran out before the job finished. */
   Shutdown: 'shutdown',
+  /**
+   * A reply could not be sent (the bus connection is down): the edge will see a gap in the stream
+   * and fail it, and its cancel may never arrive, so stop generating now rather than waste the GPU.
+   */
+  ReplyLost: 'reply_lost',
 } as const;
 export type Interruption = (typeof Interruption)[keyof typeof Interruption];
 
@@ -84,7 +90,7 @@ export class JobExecution {
 
   async run(): Promise<void> {
     const startedAt = performance.now();
-    this.environment.send(this.replyTo, encodeAccept(this.job.requestId, this.environment.workerId));
+    if (!this.environment.send(this.replyTo, encodeAccept(this.job.requestId, this.environment.workerId))) this.abandon();
     this.armTimers();
     try {
       if (!this.finished) await this.execute();
@@ -305,9 +311,19 @@ export class JobExecution {
   }
 
   private sendInStream(payload: string): void {
-    this.environment.send(this.replyTo, payload);
+    if (!this.environment.send(this.replyTo, payload)) {
+      this.abandon();
+      return;
+    }
     // Any reply proves liveness to the edge, so the keep-alive clock restarts.
     this.keepAliveTimer?.refresh();
+  }
+
+  /** The edge cannot hear this job any more: abort it quietly (see Interruption.ReplyLost). */
+  private abandon(): void {
+    if (this.finished) return;
+    this.environment.logger.warn('job abandoned: its replies cannot reach the edge', { requestId: this.job.requestId, ...this.trace(), model: this.job.model, chunks: this.forwardedChunks });
+    this.interrupt(Interruption.ReplyLost);
   }
 
   private armTimers(): void {

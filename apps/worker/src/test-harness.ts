@@ -46,9 +46,9 @@ export interface Harness {
 const TERMINAL = new Set(['final', 'error', 'refuse']);
 const WAIT_LIMIT_MS = 10_000;
 
-export async function createHarness(): Promise<Harness> {
+export async function createHarness(options: { natsUrl?: string } = {}): Promise<Harness> {
   const prefix = `wk${process.pid}${randomBytes(4).toString('hex')}`;
-  const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  const servers = options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const bus = await connectBus({ servers, name: 'worker-test', prefix });
   const heartbeats: Heartbeat[] = [];
   const heartbeatWaiters = new Set<() => void>();

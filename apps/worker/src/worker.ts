@@ -54,10 +54,14 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     keepAliveIntervalMs: config.KEEPALIVE_INTERVAL_MS,
     logger,
     send(subject, payload) {
+      // Published while NATS reconnects, a reply is dropped by the client: say so instead.
+      if (!bus.isConnected()) return false;
       try {
         bus.publishRaw(subject, payload);
+        return true;
       } catch (error) {
         logger.warn('reply not sent', { error });
+        return false;
       }
     },
     onModelMissing: () => inventory.invalidate(),
