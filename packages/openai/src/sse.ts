@@ -20,5 +20,12 @@ export function sseEvent(type: string, value: unknown): string {
   return `event: ${type}\ndata: ${JSON.stringify(value)}\n\n`;
 }
 
+/** Several typed events in one string (each framed as `event:` + `data:`), for one socket write. */
+export function sseEventFrames(events: readonly ({ type: string } & Record<string, unknown>)[]): string {
+  let frames = '';
+  for (const event of events) frames += sseEvent(event.type, event);
+  return frames;
+}
+
 /** A comment line: keeps proxies from closing an idle stream during long prompt evaluation. */
 export const SSE_KEEPALIVE = ': keep-alive\n\n';

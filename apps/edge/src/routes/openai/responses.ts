@@ -9,13 +9,12 @@ import {
   parseResponsesRequest,
   responseInputItems,
   responsesToNative,
-  sseEvent,
+  sseEventFrames,
   type OpenAIError,
   type OpenAIErrorType,
   type ResponseItemList,
   type ResponseItemResource,
   type ResponseObject,
-  type ResponseStreamEvent,
   type ResponsesRequest,
   type ResponsesTranslation,
 } from '@corral/openai';
@@ -36,12 +35,6 @@ import { jobSpec } from '../../pipeline/job-spec.ts';
 import { deleteStoredResponse, loadConversation, loadStoredResponse, storeResponse } from '../../pipeline/stored-responses.ts';
 
 const ENDPOINT = '/v1/responses';
-
-function frames(events: readonly ResponseStreamEvent[]): string {
-  let text = '';
-  for (const event of events) text += sseEvent(event.type, event);
-  return text;
-}
 
 /** The edge's error as the OpenAI error value the stream translator reports in `response.failed`. */
 function asOpenAIError(error: HttpError): OpenAIError {
@@ -192,23 +185,23 @@ async function handleCreateResponse(context: EdgeContext, request: FastifyReques
         if (!final) {
           if (events.length === 0) return;
           exchange.scope.markFirstToken();
-          writer.write(frames(events));
+          writer.write(sseEventFrames(events));
           return;
         }
         exchange.scope.markFirstToken();
         // The terminal event waits for the store, so a caller may chain the moment it sees it.
         const terminal = events.pop();
-        writer.write(frames(events));
+        writer.write(sseEventFrames(events));
         if (terminal && translation.store && !(await persist(context, exchange, body.input, translation, translator.response()))) {
           (terminal.response as ResponseObject).store = false;
         }
-        if (terminal) writer.write(frames([terminal]));
+        if (terminal) writer.write(sseEventFrames([terminal]));
       });
     } catch (error) {
       if (signal.aborted || !writer.hasStarted) throw error;
       // Mid-stream failure: the SDK ends the stream on `response.failed`.
       const httpError = toHttpError(error);
-      writer.end(frames(translator.fail(asOpenAIError(httpError))));
+      writer.end(sseEventFrames(translator.fail(asOpenAIError(httpError))));
       exchange.fail(httpError);
       return reply;
     }
