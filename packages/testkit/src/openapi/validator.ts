@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
@@ -8,7 +8,8 @@ import { parse } from 'yaml';
 
 /**
  * Validates values against OpenAI's official OpenAPI document
- * (`<repo>/../shared/reference/openai-openapi.yaml`), so translator tests prove that what
+ * (`packages/testkit/reference/openai-openapi.yaml`, kept in the repository so a fresh clone tests
+ * itself), so translator tests prove that what
  * Corral sends is what OpenAI's own schema describes.
  */
 
@@ -25,19 +26,8 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function findRepositoryRoot(start: string): string {
-  let directory = start;
-  for (;;) {
-    if (existsSync(join(directory, 'pnpm-workspace.yaml'))) return directory;
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error(`no pnpm-workspace.yaml above ${start}`);
-    directory = parent;
-  }
-}
-
 export function openAPIDocumentPath(): string {
-  const root = findRepositoryRoot(dirname(fileURLToPath(import.meta.url)));
-  return resolve(root, '..', 'shared', 'reference', 'openai-openapi.yaml');
+  return fileURLToPath(new URL('../../reference/openai-openapi.yaml', import.meta.url));
 }
 
 /**
