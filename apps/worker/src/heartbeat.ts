@@ -2,6 +2,7 @@ import type { Bus } from '@corral/bus';
 import { Heartbeat, PROTOCOL_VERSION } from '@corral/protocol';
 import type { Inventory, InventorySnapshot } from './inventory.ts';
 import type { Logger } from './logger.ts';
+import { settleWithin } from './settle-within.ts';
 
 /** The worker's live state as the heartbeat reports it. */
 export interface LoadState {
@@ -23,7 +24,7 @@ export interface HeartbeatOptions {
 
 /**
  * Publishes the worker's heartbeat every interval, each one after a fresh inventory poll. The
- * schedule is a chain of timeouts so a slow Ollama delays one poll, never stacks them.
+ * schedule is a chain of timeouts and polls are shared, so a slow Ollama never stacks them.
  */
 export class HeartbeatLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -55,17 +56,21 @@ export class HeartbeatLoop {
 
   private async beat(): Promise<void> {
     const startedAt = performance.now();
+    const { inventory, intervalMs } = this.options;
     let snapshot: InventorySnapshot;
     try {
-      snapshot = await this.options.inventory.refresh();
+      // A poll still running after one interval goes on in the background (the next beat waits
+      // on the same one); this beat reports the last inventory, so edges never lose a worker
+      // because its Ollama answers slowly.
+      snapshot = (await settleWithin(inventory.refresh(), intervalMs)) ?? inventory.current();
     } catch (error) {
       this.options.logger.warn('inventory poll failed', { error });
-      snapshot = { ...this.options.inventory.current(), healthy: false };
+      snapshot = { ...inventory.current(), healthy: false };
     }
     if (this.stopped) return;
     this.publish(snapshot, this.options.load());
     const elapsed = performance.now() - startedAt;
-    this.timer = setTimeout(() => void this.beat(), Math.max(0, this.options.intervalMs - elapsed));
+    this.timer = setTimeout(() => void this.beat(), Math.max(0, intervalMs - elapsed));
     this.timer.unref();
   }
 
@@ -92,3 +97,4 @@ export class HeartbeatLoop {
     }
   }
 }
+

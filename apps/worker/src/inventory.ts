@@ -4,22 +4,23 @@ import type { OllamaClient } from './ollama-client.ts';
 
 export interface InventorySnapshot {
   models: WorkerModel[];
-  /** False when Ollama refused or failed the last poll, or was too slow for several polls in a row. */
+  /**
+   * False when Ollama refused or failed the last poll, or has answered nothing at all (no poll,
+   * no job) for `unresponsiveAfterMs`. A slow answer is still an answer.
+   */
   healthy: boolean;
 }
-
-/**
- * Slow polls in a row tolerated before Ollama counts as unhealthy. A busy host (a model loading, a
- * saturated CPU) can answer one poll late; taking the worker out of routing for that would turn a
- * hiccup into 503s for every request, while a refused connection or an error is judged at once.
- */
-export const SLOW_POLLS_TOLERATED = 2;
 
 export interface InventoryOptions {
   /** Installed models change rarely: /api/tags is re-read at most this often. Default: 5000 ms. */
   tagsMaxAgeMs?: number;
-  /** A poll slower than this counts as Ollama not answering. */
-  timeoutMs: number;
+  /**
+   * How long Ollama may stay silent before it counts as not answering: the deadline of one poll.
+   * Health is judged from failures, not latency: on a saturated host /api/ps can take seconds
+   * while generations run fine, and taking the worker out of routing for that turns load into
+   * 503s for every request.
+   */
+  unresponsiveAfterMs: number;
 }
 
 /** What Ollama has installed (/api/tags, cached) and what it has loaded (/api/ps, every poll). */
@@ -28,7 +29,7 @@ export class Inventory {
   private tagsFetchedAt = -Infinity;
   private snapshot: InventorySnapshot = { models: [], healthy: false };
   private pending: Promise<InventorySnapshot> | undefined;
-  private slowPollsInARow = 0;
+  private lastAnswerAt = -Infinity;
   private readonly tagsMaxAgeMs: number;
 
   constructor(
@@ -47,6 +48,11 @@ export class Inventory {
     this.tagsFetchedAt = -Infinity;
   }
 
+  /** Ollama answered a job: proof of life that a poll stuck behind a busy host cannot give. */
+  noteAnswer(): void {
+    this.lastAnswerAt = performance.now();
+  }
+
   /** Polls Ollama; concurrent callers share one poll. */
   refresh(): Promise<InventorySnapshot> {
     this.pending ??= this.poll().finally(() => {
@@ -56,21 +62,24 @@ export class Inventory {
   }
 
   private async poll(): Promise<InventorySnapshot> {
+    const deadlineMs = this.options.unresponsiveAfterMs;
+    const startedAt = performance.now();
     const tagsDue = performance.now() - this.tagsFetchedAt >= this.tagsMaxAgeMs;
     const [tagsResult, psResult] = await Promise.allSettled([
-      tagsDue ? this.client.getJson('/api/tags', this.options.timeoutMs).then((raw) => TagsWire.parse(raw)) : Promise.resolve(this.tags),
-      this.client.getJson('/api/ps', this.options.timeoutMs).then((raw) => PsWire.parse(raw)),
+      tagsDue ? this.client.getJson('/api/tags', deadlineMs).then((raw) => TagsWire.parse(raw)) : Promise.resolve(this.tags),
+      this.client.getJson('/api/ps', deadlineMs).then((raw) => PsWire.parse(raw)),
     ]);
     if (tagsResult.status === 'fulfilled' && tagsDue) {
       this.tags = tagsResult.value;
       this.tagsFetchedAt = performance.now();
     }
     const failures = [tagsResult, psResult].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
-    const onlySlow = failures.length > 0 && failures.every(isTimeout);
-    this.slowPollsInARow = onlySlow ? this.slowPollsInARow + 1 : 0;
-    const healthy = failures.length === 0 || (onlySlow && this.slowPollsInARow <= SLOW_POLLS_TOLERATED && this.snapshot.healthy);
-    // A slow /api/ps keeps the loaded flags of the last poll rather than reporting nothing loaded.
-    const loaded = psResult.status === 'fulfilled' ? loadedNames(psResult.value) : onlySlow ? this.loadedBefore() : new Set<string>();
+    if (failures.length === 0) this.noteAnswer();
+    // Silence for the whole deadline is only "not answering" if no job heard from Ollama meanwhile.
+    const silentOnly = failures.length > 0 && failures.every(isTimeout);
+    const healthy = failures.length === 0 || (silentOnly && this.lastAnswerAt >= startedAt);
+    // A silent /api/ps keeps the loaded flags of the last poll rather than reporting nothing loaded.
+    const loaded = psResult.status === 'fulfilled' ? loadedNames(psResult.value) : silentOnly ? this.loadedBefore() : new Set<string>();
     this.snapshot = {
       // An unreachable Ollama keeps its last known models: the fleet view still shows them and
       // `healthy: false` tells the router not to count on them.

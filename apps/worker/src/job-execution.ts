@@ -33,6 +33,8 @@ export interface JobEnvironment {
   send(subject: string, payload: string): boolean;
   /** Ollama said the model does not exist: the advertised inventory is stale. */
   onModelMissing(): void;
+  /** Ollama answered a job (any HTTP status): it is alive, however slow its inventory polls are. */
+  onUpstreamAnswered(): void;
 }
 
 /** Why a job was interrupted from outside. */
@@ -134,6 +136,7 @@ export class JobExecution {
       if (!this.finished) this.fail(unavailableError(error));
       return;
     }
+    this.environment.onUpstreamAnswered();
     if (this.finished) {
       response.body.destroy();
       return;

@@ -1,3 +1,5 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Heartbeat } from '@corral/protocol';
 import { startEmulator, type Emulator } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,3 +68,48 @@ describe('worker heartbeats', () => {
     expect(after.models.find((model) => model.name === 'qwen3:latest')?.loaded).toBe(false);
   });
 });
+
+/** An Ollama whose /api/ps answers late, as on a host whose CPU is saturated. */
+describe('worker heartbeats while Ollama answers slowly', () => {
+  let harness: Harness;
+  let server: Server;
+  let url: string;
+  let holdPs = false;
+  const held: ServerResponse[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const send = (body: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (request.url === '/api/tags') return send({ models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest' }] });
+      if (holdPs) return void held.push(response);
+      return send({ models: [] });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    harness = await createHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('keeps beating on time, healthy, while a poll waits for its answer', async () => {
+    const worker = await harness.startWorker({ OLLAMA_URL: url, HEARTBEAT_INTERVAL_MS: '50', OLLAMA_UNRESPONSIVE_MS: '600000' });
+    holdPs = true;
+    const ownBeats = () => harness.heartbeats.filter((heartbeat) => heartbeat.workerId === worker.workerId);
+    await waitUntil(() => held.length > 0);
+    const beatsWhenHeld = ownBeats().length;
+    // Three more heartbeats while the one poll is still unanswered: the poll no longer gates them.
+    await harness.heartbeat(worker.workerId, () => ownBeats().length >= beatsWhenHeld + 3);
+    expect(held).toHaveLength(1);
+    expect(ownBeats().slice(beatsWhenHeld).every((heartbeat) => heartbeat.upstreamHealthy)).toBe(true);
+    holdPs = false;
+    for (const response of held.splice(0)) response.writeHead(200, { 'content-type': 'application/json' }).end('{"models":[]}');
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

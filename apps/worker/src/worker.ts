@@ -3,6 +3,7 @@ import type { WorkerConfig } from '@corral/config';
 import { Cancel, Job } from '@corral/protocol';
 import { HeartbeatLoop } from './heartbeat.ts';
 import { Inventory } from './inventory.ts';
+import { settleWithin } from './settle-within.ts';
 import { JobIntake } from './job-intake.ts';
 import { Interruption, type JobEnvironment } from './job-execution.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -41,7 +42,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   }
   watchConnection(bus, logger);
 
-  const inventory = new Inventory(client, { timeoutMs: Math.min(2000, Math.max(250, heartbeatIntervalMs)) });
+  const inventory = new Inventory(client, { unresponsiveAfterMs: Math.max(config.OLLAMA_UNRESPONSIVE_MS, 2 * heartbeatIntervalMs) });
   const environment: JobEnvironment = {
     workerId,
     client,
@@ -65,6 +66,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       }
     },
     onModelMissing: () => inventory.invalidate(),
+    onUpstreamAnswered: () => inventory.noteAnswer(),
   };
   const intake = new JobIntake(environment, maxInflight);
   const heartbeat = new HeartbeatLoop({
@@ -129,16 +131,8 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   };
 }
 
-async function settlesWithin(promise: Promise<void>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function settlesWithin(promise: Promise<void>, timeoutMs: number): Promise<boolean> {
+  return settleWithin(promise.then(() => true), timeoutMs).then((settled) => settled ?? false);
 }
 
 /** Connection trouble is worth a log line: jobs cannot reach this worker meanwhile. */

@@ -13,6 +13,11 @@ export const WorkerConfig = z.object({
   WORKER_MAX_INFLIGHT: integer(256),
   /** Heartbeat period. Default: 1000 ms. */
   HEARTBEAT_INTERVAL_MS: integer(1000),
+  /**
+   * How long Ollama may answer nothing (no inventory poll, no job) before the worker reports it
+   * unhealthy and edges stop routing to it. Slow answers under load are not failures. Default: 10000 ms.
+   */
+  OLLAMA_UNRESPONSIVE_MS: integer(10_000),
   /** Keep-alive sent to the edge while Ollama is silent. Default: 1000 ms. */
   KEEPALIVE_INTERVAL_MS: integer(1000),
   /** How long SIGTERM waits for in-flight jobs before exiting anyway. Default: 120000 ms. */
