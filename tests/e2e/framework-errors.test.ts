@@ -209,6 +209,6 @@ describe('framework-level errors, empty bodies and request ids', () => {
       expect(id).toMatch(UUID);
       expect(await usageRowOf(database, id!)).toMatchObject({ request_id: id, http_status: status, endpoint: '/v1/chat/completions' });
     }
-    expect(answered.response.headers.get('x-request-id')).toBe(answered.data._request_id);
+    expect(answered.response.headers.get('x-request-id')).toBe(answered.request_id);
   });
 });

@@ -10,6 +10,7 @@ import { installErrorHandling } from './http/error-handler.ts';
 import { installRequestDecoding } from './http/request-encoding.ts';
 import { installRequestId, newRequestId } from './http/request-id.ts';
 import { answerRoutingError } from './http/routing-errors.ts';
+import { installShutdownRefusal } from './http/shutdown.ts';
 import { createKeyTable } from './auth/key-table.ts';
 import { Dispatcher } from './jobs/dispatcher.ts';
 import { createModelTable } from './model-config/model-table.ts';
@@ -37,6 +38,8 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     requestIdHeader: false,
     frameworkErrors: answerRoutingError,
     clientErrorHandler: answerClientError,
+    // Requests that arrive while closing are refused by installShutdownRefusal, in OpenAI's format.
+    return503OnClosing: false,
     // Clients that join a base URL ending in '/' with a path starting with '/' still reach the route.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
@@ -59,6 +62,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
   installExpectationHandling(app.server);
   installRequestId(app);
+  installShutdownRefusal(app);
   installErrorHandling(app);
   installCors(app, { origins: config.CORS_ORIGINS });
   installRequestDecoding(app);
