@@ -53,6 +53,18 @@ describe('accounting operations over NATS', () => {
     expect((await callAccounting(world.bus, 'keys.list', {})).length).toBeGreaterThan(0);
   });
 
+  it('refuses a response id the database could never hold as a bad request, not a database error', async () => {
+    const ask = async (operation: 'responses.get' | 'responses.delete' | 'responses.put', body: Record<string, unknown>) =>
+      (await world.bus.nc.request(world.bus.subjects.accounting(operation), new TextEncoder().encode(JSON.stringify({ v: 1, keyId: null, ...body })), { timeout: 5000 })).json();
+    const put = { model: 'm', messages: [], output: {}, createdAt: '2025-01-01T00:00:00.000Z' };
+    for (const id of ['a\u0000b', 'resp_\u0001', 'r'.repeat(129)]) {
+      expect(await ask('responses.get', { id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(await ask('responses.delete', { id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(await ask('responses.put', { id, ...put })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    expect(await callAccounting(world.bus, 'responses.get', { id: 'resp_still_served', keyId: null })).toBeNull();
+  });
+
   it('sets, lists and deletes model aliases, mirrored in KV under an escaped key', async () => {
     const bucket = await openKv(world.bus, 'models');
     const set = await callAccounting(world.bus, 'models.set', { alias: 'fast:latest', target: 'llama3.2:3b', options: { num_ctx: 8192 }, think: 'low', keepAlive: '10m', inputPricePerMTok: 0.5 });

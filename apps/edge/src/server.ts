@@ -4,9 +4,13 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { EdgeContext } from './context.ts';
 import { FleetTable } from './fleet/fleet-table.ts';
+import { answerClientError, installExpectationHandling } from './http/connection-errors.ts';
 import { installCors } from './http/cors.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installRequestDecoding } from './http/request-encoding.ts';
+import { installRequestId, newRequestId } from './http/request-id.ts';
+import { answerRoutingError } from './http/routing-errors.ts';
+import { installShutdownRefusal } from './http/shutdown.ts';
 import { createKeyTable } from './auth/key-table.ts';
 import { Dispatcher } from './jobs/dispatcher.ts';
 import { createModelTable } from './model-config/model-table.ts';
@@ -29,8 +33,13 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     bodyLimit: config.BODY_LIMIT_BYTES,
     // One log line per request would cost more than the rest of the gateway's work on a token stream.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => randomUUID(),
+    // One id per request, assigned before routing: the x-request-id of every answer and the usage row's id.
+    genReqId: newRequestId,
     requestIdHeader: false,
+    frameworkErrors: answerRoutingError,
+    clientErrorHandler: answerClientError,
+    // Requests that arrive while closing are refused by installShutdownRefusal, in OpenAI's format.
+    return503OnClosing: false,
     // Clients that join a base URL ending in '/' with a path starting with '/' still reach the route.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
@@ -49,6 +58,11 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   await Promise.all([keys?.ready, models.ready]);
   const context: EdgeContext = { config, bus, fleet, dispatcher, keys, models, usage, limits: new RateLimiter(), logger: app.log };
 
+  // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.
+  app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
+  installExpectationHandling(app.server);
+  installRequestId(app);
+  installShutdownRefusal(app);
   installErrorHandling(app);
   installCors(app, { origins: config.CORS_ORIGINS });
   installRequestDecoding(app);

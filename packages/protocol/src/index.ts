@@ -9,6 +9,7 @@ export { KeyInfo, KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResu
 export { ThinkSetting, KeepAliveSetting, ModelConfig, ModelSetRequest, ModelSetResult, ModelListRequest, ModelListResult, ModelDeleteRequest, ModelDeleteResult } from './accounting/models.ts';
 export { UsageStatus, UsageEvent, UsageGroup, UsageSummaryRequest, UsageSummaryRow, UsageSummaryResult } from './accounting/usage.ts';
 export {
+  ResponseId,
   StoredResponse,
   ResponsePutRequest,
   ResponsePutResult,

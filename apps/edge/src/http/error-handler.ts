@@ -42,13 +42,27 @@ export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyRep
   return reply.code(error.status).type('application/json; charset=utf-8').send(renderOpenAIError(error));
 }
 
+/**
+ * What to do with the rest of a body refused as too large; true when the connection stays usable.
+ * A declared length over the limit is refused before a byte is read, and the answer goes out at
+ * once: the client may be waiting to send (or never will), and its upload could not be accepted
+ * anyway, so the connection closes after the answer. A body found too large while reading (chunked,
+ * or compressed past the limit) is drained first, so a client still uploading reads the answer
+ * instead of seeing the connection reset.
+ */
+async function settleRefusedBody(request: FastifyRequest): Promise<boolean> {
+  const declaredLength = Number(request.headers['content-length']);
+  if (declaredLength > request.routeOptions.bodyLimit) return false;
+  return discardRequestBody(request.raw);
+}
+
 const ROUTE_METHODS = ['GET', 'POST', 'DELETE'] as const;
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const httpError = toHttpError(error);
     if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
-    if (httpError.status === 413 && (await discardRequestBody(request.raw))) reply.removeHeader('connection');
+    if (httpError.status === 413 && !(await settleRefusedBody(request))) reply.header('connection', 'close');
     return sendHttpError(reply, httpError);
   });
   app.setNotFoundHandler((request, reply) => {

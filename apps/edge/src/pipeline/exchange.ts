@@ -2,7 +2,6 @@ import type { ModelOverrides } from '@corral/openai';
 import type { ThinkValue } from '@corral/ollama';
 import { validTraceparent } from '@corral/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import type { EdgeContext } from '../context.ts';
 import { sseData } from '@corral/openai';
 import { clientGoneSignal } from '../http/client-gone.ts';
@@ -41,11 +40,10 @@ export class Exchange {
     reply: FastifyReply,
     endpoint: string,
   ) {
-    this.scope = new RequestScope(randomUUID(), endpoint, null, context.usage);
+    // The id every answer already carries as x-request-id (the SDKs expose it as `_request_id`) names the usage row.
+    this.scope = new RequestScope(request.id, endpoint, null, context.usage);
     this.clientGone = clientGoneSignal(reply.raw);
     this.traceparent = validTraceparent(request.headers.traceparent);
-    // Every answer names its request (the SDKs expose it as `_request_id`): it is the usage row's id.
-    reply.header('x-request-id', this.scope.requestId);
   }
 
   get keyId(): string | null {

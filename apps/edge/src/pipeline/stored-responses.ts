@@ -20,7 +20,8 @@ export async function loadStoredResponse(bus: Bus, keyId: string | null, id: str
   try {
     return await callAccounting(bus, 'responses.get', { id, keyId }, ACCOUNTING_TIMEOUT_MS);
   } catch (error) {
-    // An id the store could never hold (too long, …) simply does not exist.
+    // An id the store could never hold (a NUL or other control character, too long: see ResponseId)
+    // is refused before it leaves the edge, and simply does not exist.
     if (error instanceof AccountingCallError && error.code === 'bad_request') return null;
     throw unavailable(error);
   }

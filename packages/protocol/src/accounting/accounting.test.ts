@@ -4,7 +4,7 @@ import { AccountingReply, replyError, replyOk } from './envelope.ts';
 import { KeyCreateRequest, KeyInfo } from './keys.ts';
 import { aliasFromModelConfigKey, modelConfigKey } from './kv-records.ts';
 import { accountingOperations } from './operations.ts';
-import { ResponseDeleteRequest, ResponsePutRequest } from './responses.ts';
+import { ResponseDeleteRequest, ResponseGetRequest, ResponseId, ResponsePutRequest } from './responses.ts';
 import { UsageEvent } from './usage.ts';
 
 const KV_KEY = /^[-/_=.a-zA-Z0-9]+$/;
@@ -91,5 +91,15 @@ describe('accounting payloads', () => {
     expect(ResponseDeleteRequest.parse({ v: 1, id: 'resp_1', keyId: null })).toEqual({ v: 1, id: 'resp_1', keyId: null });
     expect(ResponseDeleteRequest.safeParse({ v: 1, id: 'resp_1' }).success).toBe(false);
     expect(ResponseDeleteRequest.safeParse({ v: 1, id: '', keyId: null }).success).toBe(false);
+  });
+
+  it('refuses response ids that can never name a stored response, on every operation', () => {
+    expect(ResponseId.parse('resp_0123456789abcdefABCDEFxy')).toBe('resp_0123456789abcdefABCDEFxy');
+    for (const id of ['a\u0000b', 'resp_\n', 'resp_\u007f', 'resp x', 'resp_é', 'r'.repeat(129), '']) {
+      expect(ResponseId.safeParse(id).success, JSON.stringify(id)).toBe(false);
+      expect(ResponseGetRequest.safeParse({ v: 1, id, keyId: null }).success).toBe(false);
+      expect(ResponseDeleteRequest.safeParse({ v: 1, id, keyId: null }).success).toBe(false);
+      expect(ResponsePutRequest.safeParse({ v: 1, id, keyId: null, model: 'm', messages: [], output: {}, createdAt: '2025-01-01T00:00:00.000Z' }).success).toBe(false);
+    }
   });
 });

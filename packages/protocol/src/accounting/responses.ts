@@ -1,7 +1,20 @@
 import { z } from 'zod';
 import { Timestamp, version } from './common.ts';
 
-const id = z.string().min(1).max(128);
+/**
+ * A stored response's id. Corral issues short visible-ASCII ids (`resp_…`), so anything else can
+ * never name a stored response: control characters (Postgres refuses a NUL in text), spaces,
+ * non-ASCII, or an id longer than any issued. Every side checks the same rule, so such an id is
+ * refused as a bad request before it reaches the database.
+ */
+export const ResponseId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'is not a response id (visible ASCII only)');
+export type ResponseId = z.infer<typeof ResponseId>;
+
+const id = ResponseId;
 
 /** A stored /v1/responses result, so a later request can continue from it (`previous_response_id`). */
 export const StoredResponse = z.object({

@@ -1,0 +1,81 @@
+import { maxHeaderSize, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { FailureKind, HttpError } from './http-error.ts';
+import { renderOpenAIError } from './openai-error-renderer.ts';
+import { newRequestId, REQUEST_ID_HEADER } from './request-id.ts';
+
+/** How long a refused connection may linger for the client to read the answer before it is dropped. */
+const LINGER_MS = 5_000;
+
+type ParseError = Error & { code?: string; reason?: string };
+
+/** Node's HTTP parser refusals (and its request timeouts) as the edge's one error value. */
+function describeClientError(error: ParseError): HttpError {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return new HttpError(
+        431,
+        FailureKind.InvalidRequest,
+        `The request line and headers are larger than the ${Math.round(maxHeaderSize / 1024)} KB the server accepts; send a shorter URL or fewer, smaller headers.`,
+        { code: 'request_header_fields_too_large' },
+      );
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'ERR_HTTP_HEADERS_TIMEOUT':
+      return new HttpError(408, FailureKind.InvalidRequest, 'The request did not arrive in time.', { code: 'request_timeout' });
+  }
+  return new HttpError(400, FailureKind.InvalidRequest, `The request is not valid HTTP/1.1 (${error.reason ?? error.message}).`, { code: 'invalid_http_request' });
+}
+
+function errorBody(error: HttpError): string {
+  return JSON.stringify(renderOpenAIError(error));
+}
+
+/** Sockets already answered: the parser may report the same connection again as more bytes arrive. */
+const answered = new WeakSet<Socket>();
+
+/**
+ * fastify's `clientErrorHandler`: what Node's HTTP parser refuses before there is a request (headers
+ * over the size limit, malformed HTTP) gets OpenAI's error object with the right status, a request
+ * id, and `Connection: close`. The connection then ends gracefully: the client may still be sending,
+ * and dropping it at once would reset the connection before it read the answer.
+ */
+export function answerClientError(error: ParseError, socket: Socket): void {
+  if (answered.has(socket)) return;
+  answered.add(socket);
+  // A reset connection has no one to answer; a response already under way cannot be interrupted cleanly.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const httpError = describeClientError(error);
+  const body = errorBody(httpError);
+  const head = [
+    `HTTP/1.1 ${httpError.status} ${STATUS_CODES[httpError.status] ?? 'Error'}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    `${REQUEST_ID_HEADER}: ${newRequestId()}`,
+    'connection: close',
+  ].join('\r\n');
+  socket.end(`${head}\r\n\r\n${body}`);
+  // Read and drop what the client still sends until it closes its side, within a bound.
+  socket.resume();
+  socket.setTimeout(LINGER_MS, () => socket.destroy());
+}
+
+/**
+ * Node answers an `Expect` other than `100-continue` with a bare 417 and no body; this one says what
+ * went wrong in OpenAI's error object.
+ */
+function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const httpError = new HttpError(417, FailureKind.InvalidRequest, `The server cannot meet 'Expect: ${(request.headers.expect ?? '').slice(0, 100)}'; only 'Expect: 100-continue' is supported.`, {
+    code: 'expectation_failed',
+  });
+  const body = errorBody(httpError);
+  response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), [REQUEST_ID_HEADER]: newRequestId() });
+  response.end(body);
+}
+
+export function installExpectationHandling(server: Server): void {
+  server.on('checkExpectation', answerUnmetExpectation);
+}
