@@ -12,7 +12,7 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { UsageEvent, USAGE_CONSUMER } from '@corral/protocol';
+import { UsageEvent, USAGE_CONSUMER, sanitizeUsageEvent } from '@corral/protocol';
 import type { Bus } from './bus.ts';
 import { encodeJson } from './codec.ts';
 
@@ -150,10 +150,11 @@ export interface PublishUsageOptions {
 /**
  * Publishes one usage event and waits for JetStream to store it. The request id is the message id,
  * so a retry after a lost ack is dropped by the server. Never throws: the caller decides whether to
- * keep the event and try again later. While NATS is disconnected a try fails at once.
+ * keep the event and try again later. While NATS is disconnected a try fails at once. Text a client
+ * sent is made storable first (sanitizeUsageEvent), so an odd model name never loses the event.
  */
 export async function publishUsage(bus: Bus, event: UsageEvent, options: PublishUsageOptions = {}): Promise<PublishUsageResult> {
-  const parsed = UsageEvent.safeParse(event);
+  const parsed = UsageEvent.safeParse(sanitizeUsageEvent(event));
   if (!parsed.success) return { ok: false, retryable: false, message: `invalid usage event: ${parsed.error.message}` };
   const client = jetstream(bus.nc);
   const attempts = Math.max(1, options.attempts ?? 3);
