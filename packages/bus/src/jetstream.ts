@@ -15,11 +15,16 @@ import { nanos } from '@nats-io/nats-core';
 import { UsageEvent, USAGE_CONSUMER, sanitizeUsageEvent } from '@corral/protocol';
 import type { Bus } from './bus.ts';
 import { encodeJson } from './codec.ts';
+import { reserving, streamMaxBytes } from './storage.ts';
 
 export interface UsageStreamLimits {
   /** How long an event is kept even when already consumed. Default: 30 days. */
   maxAgeMs?: number;
-  /** Disk cap; the oldest events go first past it. Default: 5 GiB. */
+  /**
+   * Disk cap, reserved on the JetStream server up front; past it the oldest events go first. 0 means
+   * no cap: nothing reserved, the stream bounded by its age and the server's storage only.
+   * Default: USAGE_STREAM_DEFAULTS.maxBytes.
+   */
   maxBytes?: number;
   /** Window in which a repeated request id is dropped by the server. Default: 10 minutes. */
   duplicateWindowMs?: number;
@@ -27,7 +32,16 @@ export interface UsageStreamLimits {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Creates the usage stream or brings an existing one to these limits. */
+export const USAGE_STREAM_DEFAULTS = {
+  /** About eight million events (~650 bytes each): a day of accounting outage at 100 requests a second. */
+  maxBytes: 5 * 1024 ** 3,
+} as const;
+
+/**
+ * Creates the usage stream or brings an existing one to these limits (a stream created with other
+ * limits takes the new ones; a lower cap drops the oldest events beyond it). A cap the server has no
+ * room to reserve throws a StorageReservationError that says what to do.
+ */
 export async function ensureUsageStream(bus: Bus, limits: UsageStreamLimits = {}): Promise<StreamInfo> {
   const manager = await jetstreamManager(bus.nc);
   const config = {
@@ -37,18 +51,19 @@ export async function ensureUsageStream(bus: Bus, limits: UsageStreamLimits = {}
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     max_age: nanos(limits.maxAgeMs ?? 30 * DAY_MS),
-    max_bytes: limits.maxBytes ?? 5 * 1024 ** 3,
+    max_bytes: streamMaxBytes(limits.maxBytes ?? USAGE_STREAM_DEFAULTS.maxBytes),
     // Longer than any edge retry, so a re-sent event never lands twice.
     duplicate_window: nanos(Math.max(limits.duplicateWindowMs ?? 10 * 60 * 1000, 2 * 60 * 1000)),
     num_replicas: 1,
   };
+  const reservation = { what: `the usage stream ${config.name}`, setting: 'USAGE_STREAM_MAX_BYTES', capBytes: config.max_bytes };
   try {
     await manager.streams.info(config.name);
-    return await manager.streams.update(config.name, config);
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    return await manager.streams.add(config);
+    return await reserving(reservation, () => manager.streams.add(config));
   }
+  return await reserving(reservation, () => manager.streams.update(config.name, config));
 }
 
 export interface UsageConsumerOptions {
