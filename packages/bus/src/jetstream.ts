@@ -44,6 +44,7 @@ export const USAGE_STREAM_DEFAULTS = {
  */
 export async function ensureUsageStream(bus: Bus, limits: UsageStreamLimits = {}): Promise<StreamInfo> {
   const manager = await jetstreamManager(bus.nc);
+  const capBytes = limits.maxBytes ?? USAGE_STREAM_DEFAULTS.maxBytes;
   const config = {
     name: bus.subjects.streamName('usage'),
     subjects: [bus.subjects.usageWildcard()],
@@ -51,12 +52,12 @@ export async function ensureUsageStream(bus: Bus, limits: UsageStreamLimits = {}
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     max_age: nanos(limits.maxAgeMs ?? 30 * DAY_MS),
-    max_bytes: streamMaxBytes(limits.maxBytes ?? USAGE_STREAM_DEFAULTS.maxBytes),
+    max_bytes: streamMaxBytes(capBytes),
     // Longer than any edge retry, so a re-sent event never lands twice.
     duplicate_window: nanos(Math.max(limits.duplicateWindowMs ?? 10 * 60 * 1000, 2 * 60 * 1000)),
     num_replicas: 1,
   };
-  const reservation = { what: `the usage stream ${config.name}`, setting: 'USAGE_STREAM_MAX_BYTES', capBytes: config.max_bytes };
+  const reservation = { what: `the usage stream ${config.name}`, setting: 'USAGE_STREAM_MAX_BYTES', capBytes };
   try {
     await manager.streams.info(config.name);
   } catch (error) {

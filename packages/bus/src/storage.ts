@@ -35,7 +35,7 @@ export class StorageReservationError extends Error {
   constructor(reservation: StorageReservation, options?: { cause?: unknown }) {
     super(
       `JetStream has no room to reserve ${formatBytes(reservation.capBytes)} for ${reservation.what} (${reservation.setting}): ` +
-        "the server's file storage is already reserved by other streams (error 10047). " +
+        "the JetStream file storage of the server (or of the account) is already reserved by other streams (error 10047). " +
         `Lower ${reservation.setting} (0 reserves nothing), delete the streams of prefixes no longer in use ` +
         "(`nats stream ls`, `nats stream rm <name>`), or give JetStream more storage (max_file_store).",
       options,
