@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { connectBus, deleteBlobBucket, ensureBlobBucket, listBlobs, type Bus } from '@corral/bus';
-import { DEFAULT_MODELS, natsUrl, startStack, type EmulatedModel, type Stack } from '@corral/testkit';
+import { configureBlobBucket, connectBus, deleteBlobBucket, ensureBlobBucket, listBlobs, type Bus } from '@corral/bus';
+import { DEFAULT_MODELS, natsUrl, startStack, TEST_STORAGE_LIMITS, type EmulatedModel, type Stack } from '@corral/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -29,6 +29,8 @@ describe('payloads above NATS max_payload through edge → NATS → worker → e
   beforeAll(async () => {
     stack = await startStack({ workers: [{ emulator: { tokensPerReply: 4, models: [...DEFAULT_MODELS, WIDE_MODEL] } }] });
     probe = await connectBus({ servers: natsUrl, name: 'large-payloads-probe', prefix: stack.prefix });
+    // Listing would create the bucket if the edge has not yet: with the stack's cap, not the production one.
+    configureBlobBucket(probe, { maxBucketBytes: TEST_STORAGE_LIMITS.blobBucketMaxBytes });
     maxPayload = probe.nc.info!.max_payload;
     client = new OpenAI({ baseURL: `${stack.edgeUrl}/v1`, apiKey: 'test', maxRetries: 0 });
   });

@@ -46,7 +46,7 @@ export async function startAccounting(config: AccountingConfig, options: StartAc
   const handle = createDb(database.url, { onIdleError: (error) => logger.warn({ err: error }, 'a Postgres connection dropped') });
   const bus = await connectBus({ servers: config.NATS_URL, name: 'accounting', prefix: config.CORRAL_PREFIX });
   try {
-    await ensureUsageStream(bus);
+    await ensureUsageStream(bus, { maxBytes: config.USAGE_STREAM_MAX_BYTES });
     const context: AccountingContext = {
       db: handle.db,
       bus,

@@ -3,6 +3,7 @@ import { connectBus, deleteKv, deleteUsageStream, type Bus } from '@corral/bus';
 import { AccountingConfig, parseEnv } from '@corral/config';
 import { DatabaseSource, dropDatabase, ensureDatabase, testDatabaseUrl } from '@corral/db';
 import type { UsageEvent } from '@corral/protocol';
+import { testStorageEnv } from '@corral/testkit';
 import pg from 'pg';
 import { createLogger } from './logger.ts';
 import { startAccounting, type Accounting } from './start.ts';
@@ -39,6 +40,7 @@ export async function createTestWorld(label: string, options: TestWorldOptions =
     CORRAL_PREFIX: prefix,
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'debug',
+    ...testStorageEnv,
     ACCOUNTING_BATCH_SIZE: String(options.batchSize ?? 200),
     ...(options.resyncIntervalMs === undefined ? {} : { ACCOUNTING_RESYNC_INTERVAL_MS: String(options.resyncIntervalMs) }),
   });

@@ -1,4 +1,4 @@
-import { connectBus } from '@corral/bus';
+import { configureBlobBucket, connectBus } from '@corral/bus';
 import type { EdgeConfig } from '@corral/config';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -44,6 +44,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
   const bus = await connectBus({ servers: config.NATS_URL, name: edgeId, prefix: config.CORRAL_PREFIX, ownerId: edgeId });
+  configureBlobBucket(bus, { maxBucketBytes: config.BLOB_BUCKET_MAX_BYTES });
   const fleet = new FleetTable();
   fleet.start(bus);
   const dispatcher = new Dispatcher(bus, fleet, {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connectBus, type Bus } from '@corral/bus';
+import { configureBlobBucket, connectBus, type Bus } from '@corral/bus';
 import { parseEnv, WorkerConfig } from '@corral/config';
+import { TEST_STORAGE_LIMITS, testStorageEnv } from '@corral/testkit';
 import { Heartbeat, PROTOCOL_VERSION, WorkerReply, type Cancel, type Job } from '@corral/protocol';
 import { silentLogger } from './logger.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
@@ -50,6 +51,7 @@ export async function createHarness(options: { natsUrl?: string } = {}): Promise
   const prefix = `wk${process.pid}${randomBytes(4).toString('hex')}`;
   const servers = options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const bus = await connectBus({ servers, name: 'worker-test', prefix });
+  configureBlobBucket(bus, { maxBucketBytes: TEST_STORAGE_LIMITS.blobBucketMaxBytes });
   const heartbeats: Heartbeat[] = [];
   const heartbeatWaiters = new Set<() => void>();
   bus.subscribe(bus.subjects.heartbeat(), Heartbeat, (heartbeat) => {
@@ -64,7 +66,7 @@ export async function createHarness(options: { natsUrl?: string } = {}): Promise
     prefix,
     heartbeats,
     async startWorker(env) {
-      const config = parseEnv(WorkerConfig, { NATS_URL: servers, CORRAL_PREFIX: prefix, LOG_LEVEL: 'silent', ...env });
+      const config = parseEnv(WorkerConfig, { NATS_URL: servers, CORRAL_PREFIX: prefix, LOG_LEVEL: 'silent', ...testStorageEnv, ...env });
       const worker = await startWorker(config, { logger: silentLogger });
       workers.push(worker);
       return worker;

@@ -1,4 +1,4 @@
-import { connectBus, deleteBlob, maxInlinePayload, putBlob, readBlob, type Bus } from '@corral/bus';
+import { configureBlobBucket, connectBus, deleteBlob, maxInlinePayload, putBlob, readBlob, type Bus } from '@corral/bus';
 import type { WorkerConfig } from '@corral/config';
 import { Cancel, Job } from '@corral/protocol';
 import { HeartbeatLoop } from './heartbeat.ts';
@@ -41,6 +41,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     throw error;
   }
   watchConnection(bus, logger);
+  configureBlobBucket(bus, { maxBucketBytes: config.BLOB_BUCKET_MAX_BYTES });
 
   const inventory = new Inventory(client, { unresponsiveAfterMs: Math.max(config.OLLAMA_UNRESPONSIVE_MS, 2 * heartbeatIntervalMs) });
   const environment: JobEnvironment = {

@@ -2,11 +2,16 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobError, BlobFailure, BLOB_DEFAULTS, deleteBlob, deleteBlobBucket, ensureBlobBucket, listBlobs, maxInlinePayload, putBlob, readBlob, takeBlob } from './blobs.ts';
+import { BlobError, BlobFailure, BLOB_DEFAULTS, configureBlobBucket, deleteBlob, deleteBlobBucket, ensureBlobBucket, listBlobs, maxInlinePayload, putBlob, readBlob, takeBlob } from './blobs.ts';
 import { connectBus, type Bus } from './bus.ts';
+import { StorageReservationError } from './storage.ts';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const uniquePrefix = (label: string) => `${label}${process.pid}${Math.random().toString(36).slice(2, 8)}`;
+/** A cap is reserved on the server up front: tests keep theirs small. */
+const TEST_BUCKET_BYTES = 16 * 1024 ** 2;
+/** More than any JetStream server here has (its default store is at most 1 TB). */
+const BEYOND_ANY_SERVER_BYTES = 2 ** 50;
 
 async function failureOf(promise: Promise<unknown>): Promise<BlobError> {
   const error = await promise.then(
@@ -26,6 +31,7 @@ describe('blobs on a real NATS server', () => {
   let bus: Bus;
   beforeAll(async () => {
     bus = await connectBus({ servers, name: 'blobs-test', prefix: uniquePrefix('blob') });
+    configureBlobBucket(bus, { maxBucketBytes: TEST_BUCKET_BYTES });
   });
   afterAll(async () => {
     await deleteBlobBucket(bus);
@@ -45,11 +51,11 @@ describe('blobs on a real NATS server', () => {
     expect((await failureOf(takeBlob(bus, 'job-1.body'))).reason).toBe(BlobFailure.Missing);
   });
 
-  it('creates the bucket on first use: file storage, the default TTL and disk cap', async () => {
+  it('creates the bucket on first use: file storage, the default TTL and the configured disk cap', async () => {
     const config = await bucketConfig(bus);
     expect(config.storage).toBe('file');
     expect(config.max_age).toBe(nanos(BLOB_DEFAULTS.ttlMs));
-    expect(config.max_bytes).toBe(BLOB_DEFAULTS.maxBucketBytes);
+    expect(config.max_bytes).toBe(TEST_BUCKET_BYTES);
   });
 
   it('leaves a read blob in place for the next reader until it is deleted', async () => {
@@ -90,7 +96,7 @@ describe('blob limits and expiry', () => {
   let bus: Bus;
   beforeAll(async () => {
     bus = await connectBus({ servers, name: 'blobs-limits-test', prefix: uniquePrefix('blobttl') });
-    await ensureBlobBucket(bus, { ttlMs: 1000, maxBlobBytes: 4096 });
+    await ensureBlobBucket(bus, { ttlMs: 1000, maxBlobBytes: 4096, maxBucketBytes: TEST_BUCKET_BYTES });
   });
   afterAll(async () => {
     await deleteBlobBucket(bus);
@@ -129,5 +135,54 @@ describe('blob limits and expiry', () => {
     expect((await failureOf(readBlob(bus, 'kept'))).reason).toBe(BlobFailure.Missing);
     await putBlob(bus, 'after', new Uint8Array([2]));
     expect([...(await takeBlob(bus, 'after'))]).toEqual([2]);
+    // Recreated with the limits this connection was given, not the defaults.
+    expect(await bucketConfig(bus)).toMatchObject({ max_age: nanos(1000), max_bytes: TEST_BUCKET_BYTES });
+  });
+});
+
+describe('blob bucket storage reservations', () => {
+  const buses: Bus[] = [];
+  const connect = async (label: string, prefix = uniquePrefix(label)) => {
+    const bus = await connectBus({ servers, name: `blobs-storage-${label}`, prefix });
+    buses.push(bus);
+    return bus;
+  };
+  afterAll(async () => {
+    for (const bus of buses) {
+      await deleteBlobBucket(bus);
+      await bus.close();
+    }
+  });
+
+  it('reserves nothing for a cap of 0', async () => {
+    const bus = await connect('blobnocap');
+    await ensureBlobBucket(bus, { maxBucketBytes: 0 });
+    expect((await bucketConfig(bus)).max_bytes).toBe(-1);
+    await putBlob(bus, 'uncapped', new Uint8Array(bus.nc.info!.max_payload * 2));
+    expect((await readBlob(bus, 'uncapped')).length).toBe(bus.nc.info!.max_payload * 2);
+  });
+
+  it('says which setting to lower when the server has no room for the cap, and tries again on next use', async () => {
+    const bus = await connect('blobfull');
+    const failure = await failureOf(ensureBlobBucket(bus, { maxBucketBytes: BEYOND_ANY_SERVER_BYTES }));
+    expect(failure.reason).toBe(BlobFailure.Unavailable);
+    expect(failure.cause).toBeInstanceOf(StorageReservationError);
+    expect(failure.message).toContain('BLOB_BUCKET_MAX_BYTES');
+    expect(failure.message).toContain('10047');
+    // Nothing was created; with a cap the server can hold, the next use succeeds.
+    configureBlobBucket(bus, { maxBucketBytes: TEST_BUCKET_BYTES });
+    await putBlob(bus, 'fits', new Uint8Array([1]));
+    expect((await bucketConfig(bus)).max_bytes).toBe(TEST_BUCKET_BYTES);
+  });
+
+  it('opens a bucket that already exists as it is, whatever cap this connection was given', async () => {
+    const prefix = uniquePrefix('blobshared');
+    const creator = await connect('blobcreator', prefix);
+    await ensureBlobBucket(creator, { maxBucketBytes: TEST_BUCKET_BYTES });
+    const other = await connect('blobother', prefix);
+    configureBlobBucket(other, { maxBucketBytes: 2 * TEST_BUCKET_BYTES });
+    await putBlob(other, 'shared', new Uint8Array([3]));
+    expect([...(await takeBlob(creator, 'shared'))]).toEqual([3]);
+    expect((await bucketConfig(other)).max_bytes).toBe(TEST_BUCKET_BYTES);
   });
 });

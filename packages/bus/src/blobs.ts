@@ -1,6 +1,7 @@
 import { nanos } from '@nats-io/nats-core';
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { Bus } from './bus.ts';
+import { StorageReservationError, isStorageExhausted, streamMaxBytes } from './storage.ts';
 
 /*
  * Blobs: payloads too large for one NATS message (a job body with inline images, the final reply
@@ -18,7 +19,10 @@ const INLINE_SHARE = 0.9;
 export const BLOB_DEFAULTS = {
   /** Longer than any job may reasonably wait for its worker or its edge. */
   ttlMs: 15 * 60 * 1000,
-  /** Disk cap of the whole bucket; a put beyond it fails (retry later) rather than evicting live blobs. */
+  /**
+   * Disk cap of the whole bucket, reserved on the JetStream server when the bucket is created; a put
+   * beyond it fails (retry later) rather than evicting live blobs. 0: no cap, nothing reserved.
+   */
   maxBucketBytes: 1024 ** 3,
   /** Largest single blob: far above the edge's HTTP body limit, far below the bucket's cap. */
   maxBlobBytes: 64 * 1024 ** 2,
@@ -58,6 +62,8 @@ interface BlobBucket {
 
 /** One bucket handle per connection, created on first use (a rejected creation is retried next time). */
 const buckets = new WeakMap<Bus, Promise<BlobBucket>>();
+/** The limits a connection creates the bucket with, each time it (re)creates it. */
+const settings = new WeakMap<Bus, BlobBucketOptions>();
 
 /** The largest message worth sending inline; anything larger travels as a blob. */
 export function maxInlinePayload(bus: Bus): number {
@@ -65,11 +71,21 @@ export function maxInlinePayload(bus: Bus): number {
 }
 
 /**
- * Creates (or opens) the blobs bucket for this connection. Optional: every other function does it
- * on first use with the defaults; call it first to choose other limits (tests use a short TTL).
+ * Chooses the limits this connection creates the bucket with, on first use and after any failure
+ * (services pass their configuration here at startup, before the first blob). A bucket that already
+ * exists is opened as it is: its limits are those of whoever created it.
  */
-export function ensureBlobBucket(bus: Bus, options: BlobBucketOptions = {}): Promise<void> {
-  return bucketOf(bus, options).then(() => undefined);
+export function configureBlobBucket(bus: Bus, options: BlobBucketOptions): void {
+  settings.set(bus, options);
+}
+
+/**
+ * Creates (or opens) the blobs bucket for this connection now. Optional: every other function does
+ * it on first use; options given here replace those of configureBlobBucket (tests use a short TTL).
+ */
+export function ensureBlobBucket(bus: Bus, options?: BlobBucketOptions): Promise<void> {
+  if (options) configureBlobBucket(bus, options);
+  return bucketOf(bus).then(() => undefined);
 }
 
 /** Stores `bytes` under `name`, replacing any blob of that name. */
@@ -143,10 +159,10 @@ export async function deleteBlobBucket(bus: Bus): Promise<void> {
   }
 }
 
-function bucketOf(bus: Bus, options: BlobBucketOptions = {}): Promise<BlobBucket> {
+function bucketOf(bus: Bus): Promise<BlobBucket> {
   let bucket = buckets.get(bus);
   if (!bucket) {
-    bucket = createBucket(bus, options);
+    bucket = createBucket(bus, settings.get(bus) ?? {});
     buckets.set(bus, bucket);
     const created = bucket;
     created.catch(() => {
@@ -158,15 +174,17 @@ function bucketOf(bus: Bus, options: BlobBucketOptions = {}): Promise<BlobBucket
 
 async function createBucket(bus: Bus, options: BlobBucketOptions): Promise<BlobBucket> {
   const name = bus.subjects.bucketName('blobs');
+  const capBytes = options.maxBucketBytes ?? BLOB_DEFAULTS.maxBucketBytes;
   try {
     const store = await new Objm(bus.nc).create(name, {
       storage: StorageType.File,
       ttl: nanos(options.ttlMs ?? BLOB_DEFAULTS.ttlMs),
-      max_bytes: options.maxBucketBytes ?? BLOB_DEFAULTS.maxBucketBytes,
+      max_bytes: streamMaxBytes(capBytes),
     });
     return { store, maxBlobBytes: options.maxBlobBytes ?? BLOB_DEFAULTS.maxBlobBytes };
   } catch (error) {
-    throw new BlobError(BlobFailure.Unavailable, `could not open the object store bucket ${name}: ${describe(error)}`, { cause: error });
+    const cause = isStorageExhausted(error) ? new StorageReservationError({ what: `the object store bucket ${name}`, setting: 'BLOB_BUCKET_MAX_BYTES', capBytes }, { cause: error }) : error;
+    throw new BlobError(BlobFailure.Unavailable, `could not open the object store bucket ${name}: ${describe(cause)}`, { cause });
   }
 }
 

@@ -3,10 +3,15 @@ import { nanos } from '@nats-io/nats-core';
 import type { UsageEvent } from '@corral/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, type Bus } from './bus.ts';
-import { deleteUsageStream, openUsagePuller, ensureUsageConsumer, ensureUsageStream, publishUsage } from './jetstream.ts';
+import { deleteUsageStream, openUsagePuller, ensureUsageConsumer, ensureUsageStream, publishUsage, usageStreamState } from './jetstream.ts';
+import { StorageReservationError } from './storage.ts';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const prefix = `js${process.pid}${Math.random().toString(36).slice(2, 8)}`;
+/** A cap is reserved on the server up front: tests keep theirs small. */
+const TEST_STREAM_BYTES = 16 * 1024 ** 2;
+/** More than any JetStream server here has (its default store is at most 1 TB). */
+const BEYOND_ANY_SERVER_BYTES = 2 ** 50;
 
 function usageEvent(requestId: string): UsageEvent {
   return {
@@ -43,9 +48,10 @@ describe('usage stream on a real NATS server', () => {
     if (!result.ok) expect(result.retryable).toBe(true);
   });
 
-  it('creates the stream idempotently with file storage and a long duplicate window', async () => {
-    await ensureUsageStream(bus);
-    const info = await ensureUsageStream(bus);
+  it('creates the stream idempotently with file storage, the given cap and a long duplicate window', async () => {
+    await ensureUsageStream(bus, { maxBytes: TEST_STREAM_BYTES });
+    const info = await ensureUsageStream(bus, { maxBytes: TEST_STREAM_BYTES });
+    expect(info.config.max_bytes).toBe(TEST_STREAM_BYTES);
     expect(info.config.name).toBe(bus.subjects.streamName('usage'));
     expect(info.config.subjects).toEqual([bus.subjects.usageWildcard()]);
     expect(info.config.storage).toBe('file');
@@ -86,5 +92,48 @@ describe('usage stream on a real NATS server', () => {
     const again: string[] = [];
     for await (const message of await puller.fetch(4, 1000)) again.push(message.subject);
     expect(again).toEqual([]);
+  });
+});
+
+describe('usage stream storage reservations', () => {
+  const buses: Bus[] = [];
+  const connect = async (label: string) => {
+    const bus = await connectBus({ servers, name: `jetstream-storage-${label}`, prefix: `${label}${process.pid}${Math.random().toString(36).slice(2, 8)}` });
+    buses.push(bus);
+    return bus;
+  };
+  afterAll(async () => {
+    for (const bus of buses) {
+      await deleteUsageStream(bus);
+      await bus.close();
+    }
+  });
+
+  it('reserves nothing for a cap of 0', async () => {
+    const bus = await connect('jsnocap');
+    expect((await ensureUsageStream(bus, { maxBytes: 0 })).config.max_bytes).toBe(-1);
+  });
+
+  it('brings a stream created with other limits to the new cap, keeping its events and taking new ones', async () => {
+    const bus = await connect('jsresize');
+    await ensureUsageStream(bus, { maxBytes: 2 * TEST_STREAM_BYTES });
+    expect(await publishUsage(bus, usageEvent('before-resize'))).toMatchObject({ ok: true });
+    expect((await ensureUsageStream(bus, { maxBytes: TEST_STREAM_BYTES })).config.max_bytes).toBe(TEST_STREAM_BYTES);
+    expect(await publishUsage(bus, usageEvent('after-resize'))).toMatchObject({ ok: true });
+    expect((await usageStreamState(bus))?.messages).toBe(2);
+  });
+
+  it('says which setting to lower when the server has no room for the cap, creating or growing the stream', async () => {
+    const fresh = await connect('jsfull');
+    const created = await ensureUsageStream(fresh, { maxBytes: BEYOND_ANY_SERVER_BYTES }).catch((error: unknown) => error);
+    expect(created).toBeInstanceOf(StorageReservationError);
+    expect((created as Error).message).toMatch(/USAGE_STREAM_MAX_BYTES.*10047.*Lower USAGE_STREAM_MAX_BYTES \(0 reserves nothing\)/);
+    expect(await usageStreamState(fresh)).toBeUndefined();
+
+    const existing = await connect('jsgrow');
+    await ensureUsageStream(existing, { maxBytes: TEST_STREAM_BYTES });
+    await expect(ensureUsageStream(existing, { maxBytes: BEYOND_ANY_SERVER_BYTES })).rejects.toBeInstanceOf(StorageReservationError);
+    // The stream keeps the cap it had and keeps working.
+    expect(await publishUsage(existing, usageEvent('still-works'))).toMatchObject({ ok: true });
   });
 });

@@ -12,14 +12,19 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { UsageEvent, USAGE_CONSUMER } from '@corral/protocol';
+import { UsageEvent, USAGE_CONSUMER, sanitizeUsageEvent } from '@corral/protocol';
 import type { Bus } from './bus.ts';
 import { encodeJson } from './codec.ts';
+import { reserving, streamMaxBytes } from './storage.ts';
 
 export interface UsageStreamLimits {
   /** How long an event is kept even when already consumed. Default: 30 days. */
   maxAgeMs?: number;
-  /** Disk cap; the oldest events go first past it. Default: 5 GiB. */
+  /**
+   * Disk cap, reserved on the JetStream server up front; past it the oldest events go first. 0 means
+   * no cap: nothing reserved, the stream bounded by its age and the server's storage only.
+   * Default: USAGE_STREAM_DEFAULTS.maxBytes.
+   */
   maxBytes?: number;
   /** Window in which a repeated request id is dropped by the server. Default: 10 minutes. */
   duplicateWindowMs?: number;
@@ -27,9 +32,19 @@ export interface UsageStreamLimits {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Creates the usage stream or brings an existing one to these limits. */
+export const USAGE_STREAM_DEFAULTS = {
+  /** About eight million events (~650 bytes each): a day of accounting outage at 100 requests a second. */
+  maxBytes: 5 * 1024 ** 3,
+} as const;
+
+/**
+ * Creates the usage stream or brings an existing one to these limits (a stream created with other
+ * limits takes the new ones; a lower cap drops the oldest events beyond it). A cap the server has no
+ * room to reserve throws a StorageReservationError that says what to do.
+ */
 export async function ensureUsageStream(bus: Bus, limits: UsageStreamLimits = {}): Promise<StreamInfo> {
   const manager = await jetstreamManager(bus.nc);
+  const capBytes = limits.maxBytes ?? USAGE_STREAM_DEFAULTS.maxBytes;
   const config = {
     name: bus.subjects.streamName('usage'),
     subjects: [bus.subjects.usageWildcard()],
@@ -37,18 +52,19 @@ export async function ensureUsageStream(bus: Bus, limits: UsageStreamLimits = {}
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     max_age: nanos(limits.maxAgeMs ?? 30 * DAY_MS),
-    max_bytes: limits.maxBytes ?? 5 * 1024 ** 3,
+    max_bytes: streamMaxBytes(capBytes),
     // Longer than any edge retry, so a re-sent event never lands twice.
     duplicate_window: nanos(Math.max(limits.duplicateWindowMs ?? 10 * 60 * 1000, 2 * 60 * 1000)),
     num_replicas: 1,
   };
+  const reservation = { what: `the usage stream ${config.name}`, setting: 'USAGE_STREAM_MAX_BYTES', capBytes };
   try {
     await manager.streams.info(config.name);
-    return await manager.streams.update(config.name, config);
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    return await manager.streams.add(config);
+    return await reserving(reservation, () => manager.streams.add(config));
   }
+  return await reserving(reservation, () => manager.streams.update(config.name, config));
 }
 
 export interface UsageConsumerOptions {
@@ -150,10 +166,11 @@ export interface PublishUsageOptions {
 /**
  * Publishes one usage event and waits for JetStream to store it. The request id is the message id,
  * so a retry after a lost ack is dropped by the server. Never throws: the caller decides whether to
- * keep the event and try again later. While NATS is disconnected a try fails at once.
+ * keep the event and try again later. While NATS is disconnected a try fails at once. Text a client
+ * sent is made storable first (sanitizeUsageEvent), so an odd model name never loses the event.
  */
 export async function publishUsage(bus: Bus, event: UsageEvent, options: PublishUsageOptions = {}): Promise<PublishUsageResult> {
-  const parsed = UsageEvent.safeParse(event);
+  const parsed = UsageEvent.safeParse(sanitizeUsageEvent(event));
   if (!parsed.success) return { ok: false, retryable: false, message: `invalid usage event: ${parsed.error.message}` };
   const client = jetstream(bus.nc);
   const attempts = Math.max(1, options.attempts ?? 3);

@@ -14,6 +14,12 @@ export const AccountingConfig = z.object({
    * write lost after a commit, a bucket purged or edited by hand). 0 turns it off. Default: 60000 ms.
    */
   ACCOUNTING_RESYNC_INTERVAL_MS: integer(60_000),
+  /**
+   * Disk cap of the usage stream, reserved on the JetStream server (applied to an existing stream at
+   * startup; a lower cap drops the oldest events beyond it). It bounds how long accounting or Postgres
+   * may be down before events are lost. 0: no cap, nothing reserved. Default: 5 GiB.
+   */
+  USAGE_STREAM_MAX_BYTES: integer(5 * 1024 ** 3),
   /** Local state (the embedded Postgres lives in `<dir>/postgres`). Default: ./.corral. */
   CORRAL_DATA_DIR: z.preprocess((value) => (value === '' || value === undefined ? './.corral' : value), z.string()),
 });

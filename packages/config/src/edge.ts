@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { boolean, busSettings, integer, optionalString } from './shared.ts';
+import { blobSettings, boolean, busSettings, integer, optionalString } from './shared.ts';
 
 export const EdgeConfig = z.object({
   ...busSettings,
+  ...blobSettings,
   /** HTTP port. Default: 8080. */
   PORT: integer(8080),
   /** Listen address. Default: 0.0.0.0. */

@@ -10,6 +10,18 @@ export const boolean = (fallback: boolean) =>
     return ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
   }, z.boolean());
 
+/**
+ * JetStream storage of the object store bucket that carries payloads too large for one message.
+ * Edges and workers both create it on first use, so give them the same value.
+ */
+export const blobSettings = {
+  /**
+   * Disk cap of the blob bucket, reserved on the JetStream server when the bucket is created (an
+   * existing bucket keeps the cap it was created with). 0: no cap, nothing reserved. Default: 1 GiB.
+   */
+  BLOB_BUCKET_MAX_BYTES: integer(1024 ** 3),
+};
+
 export const busSettings = {
   /** NATS server URL(s), comma separated. Default: nats://127.0.0.1:4222. */
   NATS_URL: z.preprocess((value) => (value === '' || value === undefined ? 'nats://127.0.0.1:4222' : value), z.string()),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { busSettings, integer, optionalString } from './shared.ts';
+import { blobSettings, busSettings, integer, optionalString } from './shared.ts';
 
 export const WorkerConfig = z.object({
   ...busSettings,
+  ...blobSettings,
   /** The Ollama this worker serves. Default: http://127.0.0.1:11434. */
   OLLAMA_URL: z.preprocess((value) => (value === '' || value === undefined ? 'http://127.0.0.1:11434' : value), z.url()),
   /** Stable worker identity (letters, digits, - and _). Default: hostname plus a random suffix. */

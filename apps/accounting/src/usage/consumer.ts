@@ -1,5 +1,5 @@
 import { ensureUsageConsumer, openUsagePuller, type JsMsg } from '@corral/bus';
-import { UsageEvent } from '@corral/protocol';
+import { UsageEvent, sanitizeUsageEvent } from '@corral/protocol';
 import type { AccountingContext } from '../context.ts';
 import { replicateKeys } from '../replicate.ts';
 import { isPermanentDataError } from './failures.ts';
@@ -163,9 +163,10 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
   };
 }
 
+/** An event as stored: sanitised before validation, for events published before producers sanitised (or by one that does not). */
 function safeDecode(message: JsMsg): UsageEvent | undefined {
   try {
-    const parsed = UsageEvent.safeParse(message.json());
+    const parsed = UsageEvent.safeParse(sanitizeUsageEvent(message.json()));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

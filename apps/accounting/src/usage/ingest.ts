@@ -1,5 +1,5 @@
 import { apiKeys, models, usage, usageDaily, usageHourly, type Db } from '@corral/db';
-import type { UsageEvent } from '@corral/protocol';
+import { sanitizeUsageEvent, type UsageEvent } from '@corral/protocol';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { costUsd, moneyText, type Prices } from './cost.ts';
 import { dayStart, hourStart } from './periods.ts';
@@ -15,10 +15,11 @@ export interface IngestResult {
 /**
  * Writes a batch of usage events in one transaction. Rows already present (a redelivery, or the
  * same request published twice) are skipped by ON CONFLICT, and only the rows really inserted feed
- * the rollups and the keys' spending, so nothing is counted twice.
+ * the rollups and the keys' spending, so nothing is counted twice. Text is made storable here too
+ * (a NUL or a lone surrogate would fail the whole transaction), whoever the caller is.
  */
 export async function ingestUsage(db: Db, batch: UsageEvent[]): Promise<IngestResult> {
-  const events = [...new Map(batch.map((event) => [event.requestId, event])).values()];
+  const events = [...new Map(batch.map((event) => [event.requestId, sanitizeUsageEvent(event)])).values()];
   if (events.length === 0) return { inserted: 0, duplicates: batch.length, chargedKeyIds: [] };
 
   return db.transaction(async (transaction) => {

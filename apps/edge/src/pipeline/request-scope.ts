@@ -94,7 +94,7 @@ export class RequestScope {
       stream: this.stream,
       status,
       httpStatus: outcome.httpStatus,
-      ...(outcome.errorCode ? { errorCode: outcome.errorCode.slice(0, 64) } : {}),
+      ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
       promptTokens: this.promptTokens,
       completionTokens: this.completionTokens,
       ...(this.firstTokenAt !== undefined ? { ttftMs: Math.round((this.firstTokenAt - this.startedAtPrecise) * 1000) / 1000 } : {}),

@@ -1,6 +1,6 @@
 import { connectBus, deleteUsageStream, ensureUsageStream, usageStreamState, type Bus } from '@corral/bus';
 import type { UsageEvent } from '@corral/protocol';
-import { startNatsServer, type NatsServer } from '@corral/testkit';
+import { startNatsServer, TEST_STORAGE_LIMITS, type NatsServer } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUsagePublisher, type PublisherLogger } from './publisher.ts';
 
@@ -54,7 +54,7 @@ describe('usage publisher on a real NATS server', () => {
     expect((await publisher.flush(300)).pending).toBe(300);
     expect(logger.lines).toContain('warn cannot publish usage yet; buffering and retrying');
 
-    await ensureUsageStream(bus);
+    await ensureUsageStream(bus, { maxBytes: TEST_STORAGE_LIMITS.usageStreamMaxBytes });
     for (let index = 0; index < 200; index++) publisher.record(event(`late${index}`));
     const flushStarted = performance.now();
     expect(await publisher.flush(10_000)).toEqual({ pending: 0 });
@@ -76,6 +76,17 @@ describe('usage publisher on a real NATS server', () => {
     expect(logger.lines).toEqual(['error dropping an invalid usage event']);
   });
 
+  it('publishes an event whatever model name the client sent, bounded and storable', async () => {
+    const logger = capture();
+    const publisher = createUsagePublisher(bus, { logger });
+    const before = await storedCount(bus);
+    publisher.record({ ...event('long-model'), alias: 'm'.repeat(10_000), model: 'm'.repeat(10_000) });
+    publisher.record({ ...event('nul-model'), alias: 'llama\u0000', model: 'llama\u0000', errorCode: 'e'.repeat(500) });
+    expect(await publisher.flush(5000)).toEqual({ pending: 0 });
+    expect(logger.lines).toEqual([]);
+    expect(await storedCount(bus)).toBe(before + 2);
+  });
+
   it('keeps the buffer bounded by dropping the oldest events', async () => {
     const logger = capture();
     const publisher = createUsagePublisher(bus, { logger, maxBuffered: 10, concurrency: 1 });
@@ -92,7 +103,7 @@ describe('usage publisher across a NATS server restart', () => {
   beforeAll(async () => {
     nats = await startNatsServer();
     bus = await connectBus({ servers: nats.url, name: 'publisher-restart-test', prefix: `tpubr${process.pid}` });
-    await ensureUsageStream(bus);
+    await ensureUsageStream(bus, { maxBytes: TEST_STORAGE_LIMITS.usageStreamMaxBytes });
   });
   afterAll(async () => {
     await bus?.close();

@@ -1,5 +1,5 @@
 import { publishUsage, type Bus } from '@corral/bus';
-import type { UsageEvent } from '@corral/protocol';
+import { sanitizeUsageEvent, type UsageEvent } from '@corral/protocol';
 
 /** Fastify's (pino) logger fits this shape. */
 export interface PublisherLogger {
@@ -99,7 +99,9 @@ export function createUsagePublisher(bus: Bus, options: UsagePublisherOptions = 
 
   return {
     record(event) {
-      queue.push(event);
+      // Bounded now, not at publish time: while JetStream is away a buffered event must not hold a
+      // client's 20 MB model name.
+      queue.push(sanitizeUsageEvent(event));
       if (queue.length > maxBuffered) {
         const dropped = queue.shift();
         options.logger?.error({ requestId: dropped?.requestId, maxBuffered }, 'usage buffer full; dropped the oldest event');

@@ -1,28 +1,34 @@
 import { z } from 'zod';
 import { Timestamp, version } from './common.ts';
+import { USAGE_COUNT_MAX, USAGE_TEXT_LIMITS } from './usage-sanitize.ts';
 
 export const UsageStatus = { Ok: 'ok', Error: 'error', Cancelled: 'cancelled' } as const;
 export type UsageStatus = (typeof UsageStatus)[keyof typeof UsageStatus];
 
-const count = z.number().int().nonnegative();
+const count = z.number().int().nonnegative().max(USAGE_COUNT_MAX);
 const nanoseconds = z.number().int().nonnegative();
 
-/** One finished request, published once by the edge; the request id deduplicates it everywhere. */
+/**
+ * One finished request, published once by the edge; the request id deduplicates it everywhere.
+ * Producers and accounting pass an event through sanitizeUsageEvent before validating it, so text a
+ * client sent (a 10,000-character or NUL-laden model name) is bounded and storable, never a reason
+ * to drop the event.
+ */
 export const UsageEvent = z.object({
   ...version,
   /** Also the JetStream message id and a subject token, hence the narrow alphabet. */
   requestId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
   keyId: z.uuid().nullable(),
   /** The model name the caller asked for. */
-  alias: z.string().min(1).max(256),
+  alias: z.string().min(1).max(USAGE_TEXT_LIMITS.alias),
   /** The Ollama model that ran. */
-  model: z.string().min(1).max(256),
+  model: z.string().min(1).max(USAGE_TEXT_LIMITS.model),
   /** The route, e.g. `/v1/chat/completions`. */
-  endpoint: z.string().min(1).max(128),
+  endpoint: z.string().min(1).max(USAGE_TEXT_LIMITS.endpoint),
   stream: z.boolean(),
   status: z.enum([UsageStatus.Ok, UsageStatus.Error, UsageStatus.Cancelled]),
   httpStatus: z.number().int().min(100).max(599),
-  errorCode: z.string().max(64).optional(),
+  errorCode: z.string().max(USAGE_TEXT_LIMITS.errorCode).optional(),
   promptTokens: count,
   completionTokens: count,
   ttftMs: z.number().nonnegative().optional(),
@@ -30,7 +36,7 @@ export const UsageEvent = z.object({
   loadDurationNs: nanoseconds.optional(),
   promptEvalDurationNs: nanoseconds.optional(),
   evalDurationNs: nanoseconds.optional(),
-  workerId: z.string().max(128).optional(),
+  workerId: z.string().max(USAGE_TEXT_LIMITS.workerId).optional(),
   startedAt: Timestamp,
   finishedAt: Timestamp,
 });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createApiKey, removeBusState } from './accounting.ts';
 import { externalOllama } from './external-ollama.ts';
 import { freePort, startService, type ServiceProcess } from './processes.ts';
+import { testStorageEnv } from './storage-limits.ts';
 
 export const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -85,7 +86,7 @@ async function readyWorkers(edgeUrl: string): Promise<number> {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = options.prefix ?? uniquePrefix('e2e');
   const stackNatsUrl = options.natsUrl ?? natsUrl;
-  const common = { NATS_URL: stackNatsUrl, CORRAL_PREFIX: prefix, LOG_LEVEL: 'warn' };
+  const common = { NATS_URL: stackNatsUrl, CORRAL_PREFIX: prefix, LOG_LEVEL: 'warn', ...testStorageEnv };
   const nodeArgs = options.nodeArgs ?? {};
   const workers: WorkerHandle[] = [];
   const emulators: Emulator[] = [];
