@@ -50,7 +50,12 @@ describe('keys and usage through the whole stack', () => {
     const limited = client(key);
     const completion = await limited.chat.completions.create({ model: 'llama3.2', messages: [{ role: 'user', content: 'allowed' }] });
     expect(completion.choices[0]!.message.content?.length).toBeGreaterThan(0);
-    await expect(limited.chat.completions.create({ model: 'qwen3', messages: [{ role: 'user', content: 'not allowed' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    const refused = await limited.chat.completions.create({ model: 'qwen3', messages: [{ role: 'user', content: 'not allowed' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 404, code: 'model_not_found' });
+    // The refusal is accounted under the model that was asked for.
+    const refusedId = (refused as { requestID?: string }).requestID;
+    await waitUntil(async () => (await database.query('SELECT 1 FROM usage WHERE request_id = $1', [refusedId])).rowCount === 1);
+    expect((await database.query('SELECT alias, http_status FROM usage WHERE request_id = $1', [refusedId])).rows[0]).toEqual({ alias: 'qwen3', http_status: 404 });
 
     const listed = await limited.models.list();
     expect(listed.data.map((model) => model.id)).toEqual(['llama3.2:latest']);

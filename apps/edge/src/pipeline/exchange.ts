@@ -75,10 +75,11 @@ export class Exchange {
   resolveModel(requested: string): ModelTarget {
     const caller = this.caller ?? this.authenticate();
     const resolved = this.context.models.resolve(requested);
+    // Recorded before the access check: a refused request's usage row names what was asked for.
+    this.scope.setModel(resolved.alias, resolved.target);
     if (!caller.mayUse(resolved.alias)) {
       throw new HttpError(404, FailureKind.NotFound, `The model '${requested}' does not exist or you do not have access to it.`, { code: 'model_not_found', param: 'model' });
     }
-    this.scope.setModel(resolved.alias, resolved.target);
     const config = resolved.config;
     if (!config) return { alias: resolved.alias, model: resolved.target };
     const overrides: ModelOverrides = {
