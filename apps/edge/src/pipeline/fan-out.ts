@@ -7,11 +7,11 @@ export interface ChoiceEvent {
 }
 
 /**
- * Jobs started in one turn of the event loop: sending a job costs a JSON encoding and a publish,
- * so a large request yields between batches instead of holding the loop (and every other
- * request, `/healthz` included) for all of them.
+ * Time one turn of the event loop may spend starting jobs. Sending a job costs its JSON encoding
+ * and a publish, in proportion to its size (n copies of a 190 KB prompt are 24 MB), so a large
+ * request yields between slices instead of holding the loop, and every other request with it.
  */
-export const STARTS_PER_TURN = 16;
+export const START_SLICE_MS = 4;
 
 type Arrival = { choice: number; result: IteratorResult<JobEvent> } | 'turn';
 
@@ -93,8 +93,12 @@ export class FanOut {
     return this.startable() > 0;
   }
 
+  /** Starts what may start now, at least one job, until the slice of this turn is used up. */
   private startBatch(): void {
-    const count = Math.min(STARTS_PER_TURN, this.startable());
-    for (let started = 0; started < count; started++) this.runs.push(this.dispatcher.run(this.specs[this.runs.length]!));
+    const count = this.startable();
+    const sliceEnd = performance.now() + START_SLICE_MS;
+    for (let started = 0; started < count && (started === 0 || performance.now() < sliceEnd); started++) {
+      this.runs.push(this.dispatcher.run(this.specs[this.runs.length]!));
+    }
   }
 }
