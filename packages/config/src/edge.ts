@@ -14,6 +14,11 @@ export const EdgeConfig = z.object({
   ACCEPT_TIMEOUT_MS: integer(2000),
   /** A job stream silent this long (no chunk, no keep-alive) is treated as a dead worker. Default: 5000 ms. */
   STREAM_IDLE_TIMEOUT_MS: integer(5000),
+  /**
+   * Most jobs one request may fan out to: prompts × `n` on /v1/completions, `n` on chat; beyond it
+   * the request is a 400. Default: 128 (OpenAI's own limit on `n`).
+   */
+  MAX_JOBS_PER_REQUEST: integer(128),
   /** Retry-After sent with 503 when no worker can take a job. Default: 2 s. */
   RETRY_AFTER_SECONDS: integer(2),
   /** Serve without API keys (development only; logged loudly at startup). Default: false. */

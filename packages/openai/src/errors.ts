@@ -3,6 +3,8 @@
  * the edge renders it once with `renderOpenAIError` and uses `status` as the HTTP status.
  */
 
+import { excerpt } from './shared/excerpt.ts';
+
 export const OpenAIErrorType = {
   invalidRequest: 'invalid_request_error',
   authentication: 'authentication_error',
@@ -86,7 +88,7 @@ export function permissionDenied(message: string, code: string | null = null): O
 export function modelNotFound(model: string): OpenAIError {
   return {
     status: 404,
-    message: `The model \`${model}\` does not exist or you do not have access to it.`,
+    message: `The model \`${excerpt(model)}\` does not exist or you do not have access to it.`,
     type: OpenAIErrorType.invalidRequest,
     param: 'model',
     code: 'model_not_found',

@@ -1,14 +1,18 @@
 import type { z } from 'zod';
 import { invalidRequest, invalidValue, missingParameter, type OpenAIError } from './errors.ts';
+import { excerpt } from './shared/excerpt.ts';
 
 type Issue = z.core.$ZodIssue;
 
-/** `['messages', 0, 'content']` → `messages[0].content`. */
+/**
+ * `['messages', 0, 'content']` → `messages[0].content`. Keys are the caller's (a `metadata` key, an
+ * unknown argument), so each is cut to a bounded length.
+ */
 export function formatParameterPath(path: readonly PropertyKey[]): string {
   let rendered = '';
   for (const segment of path) {
     if (typeof segment === 'number') rendered += `[${segment}]`;
-    else rendered += rendered === '' ? String(segment) : `.${String(segment)}`;
+    else rendered += (rendered === '' ? '' : '.') + excerpt(String(segment));
   }
   return rendered;
 }

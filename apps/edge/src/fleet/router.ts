@@ -42,3 +42,13 @@ export function routeModel(fleet: FleetTable, model: string, random: () => numbe
   scored.sort((a, b) => Number(a.load >= 1) - Number(b.load >= 1) || Number(b.loaded) - Number(a.loaded) || a.load - b.load || a.tie - b.tie);
   return { candidates: scored.map((entry) => entry.worker), modelKnown: holders > 0, holders, unhealthy };
 }
+
+/**
+ * Jobs the workers serving a model can still take now: the free slots (below `maxInflight`) of
+ * every healthy, non-draining worker that has it.
+ */
+export function spareSlots(fleet: FleetTable, model: string): number {
+  let spare = 0;
+  for (const worker of routeModel(fleet, model, () => 0).candidates) spare += Math.max(0, worker.heartbeat.maxInflight - fleet.estimatedInflight(worker));
+  return spare;
+}

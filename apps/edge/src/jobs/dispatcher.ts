@@ -1,7 +1,7 @@
 import { BlobError, BlobFailure, deleteBlob, maxInlinePayload, putBlob, takeBlob, type Bus } from '@corral/bus';
 import { ErrorCode, PROTOCOL_VERSION, WorkerReply, type BusError, type Job, type Usage } from '@corral/protocol';
 import type { FleetTable, WorkerState } from '../fleet/fleet-table.ts';
-import { routeModel, type RouteDecision } from '../fleet/router.ts';
+import { routeModel, spareSlots, type RouteDecision } from '../fleet/router.ts';
 import { AsyncQueue } from './async-queue.ts';
 import { JobError } from './job-error.ts';
 
@@ -71,6 +71,11 @@ export class Dispatcher {
       this.attemptsByWorker.delete(workerId);
       for (const lose of losers) lose();
     });
+  }
+
+  /** How many more jobs for `model` the fleet can take right now (see spareSlots). */
+  spareSlots(model: string): number {
+    return spareSlots(this.fleet, model);
   }
 
   run(spec: JobSpec): JobRun {

@@ -4,6 +4,7 @@ import { fail } from '../shared/failure.ts';
 import { classifyImageUrl, normalizeBase64 } from '../shared/images.ts';
 import { parseToolArguments } from '../shared/tools.ts';
 import type { ChatCompletionRequest, ChatMessageInput } from './request-schema.ts';
+import { excerpt } from '../shared/excerpt.ts';
 
 /** Separate text parts of one message are separate blocks to the model; a newline keeps them apart. */
 export const TEXT_PART_SEPARATOR = '\n';
@@ -54,7 +55,7 @@ function userMessage(content: UserContent, messageIndex: number, resolvedImages:
           break;
         }
         const fetched = resolvedImages.get(reference.url);
-        if (fetched === undefined) fail(invalidRequest(`The image at ${reference.url} could not be downloaded.`, `${param}.image_url`, 'invalid_image_url'));
+        if (fetched === undefined) fail(invalidRequest(`The image at ${excerpt(reference.url)} could not be downloaded.`, `${param}.image_url`, 'invalid_image_url'));
         images.push(fetched);
         break;
       }
@@ -124,7 +125,7 @@ export function chatMessagesToNative(
         if (toolName === undefined) {
           fail(
             invalidRequest(
-              `No assistant tool call with id '${message.tool_call_id}' precedes this tool message.`,
+              `No assistant tool call with id '${excerpt(message.tool_call_id)}' precedes this tool message.`,
               `messages[${index}].tool_call_id`,
             ),
           );

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
 import { ollamaExtraFields } from '../shared/ollama-fields.ts';
 import { always, parseBody, type RefusedParameter } from '../shared/parse.ts';
+import { describeValue, excerpt } from '../shared/excerpt.ts';
 import { reasoningEffortSchema } from '../shared/reasoning.ts';
 import { functionParametersSchema } from '../shared/tools.ts';
 
-const partTypeError = { error: (issue: { input?: unknown }) => `unsupported content part type ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}` };
+const partTypeError = { error: (issue: { input?: unknown }) => `unsupported content part type ${describeValue((issue.input as { type?: unknown } | undefined)?.type)}` };
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() });
@@ -65,7 +66,7 @@ const toolMessage = z.object({
 export const chatMessageSchema = z.discriminatedUnion('role', [systemMessage, developerMessage, userMessage, assistantMessage, toolMessage], {
   error: (issue) => {
     const role = (issue.input as { role?: unknown } | undefined)?.role;
-    return role === undefined ? 'missing role' : `unsupported role ${JSON.stringify(role)}: use system, developer, user, assistant or tool`;
+    return role === undefined ? 'missing role' : `unsupported role ${describeValue(role)}: use system, developer, user, assistant or tool`;
   },
 });
 
@@ -211,7 +212,7 @@ export function parseChatRequest(body: unknown): Result<ChatCompletionRequest> {
     const named = typeof choice === 'string' ? [] : choice.type === 'function' ? [choice.function.name] : choice.allowed_tools.tools.map((tool) => tool.function.name);
     const unknown = named.find((name) => !toolNames.has(name));
     if (unknown !== undefined) {
-      return failure(invalidRequest(`Tool choice '${unknown}' does not match any tool in 'tools'.`, 'tool_choice'));
+      return failure(invalidRequest(`Tool choice '${excerpt(unknown)}' does not match any tool in 'tools'.`, 'tool_choice'));
     }
   }
   return ok(request);

@@ -2,6 +2,7 @@ import { failure, invalidValue, ok, type Result } from '../errors.ts';
 import { createId, IdPrefix } from '../ids.ts';
 import type { ResponseInputItem, ResponsesRequest } from './request-schema.ts';
 import type { OutputTextPart, SummaryTextPart } from './wire-types.ts';
+import { excerpt } from '../shared/excerpt.ts';
 
 /**
  * The input items of a stored response as GET /v1/responses/{id}/input_items returns them
@@ -233,12 +234,12 @@ export function parseInputItemsQuery(query: Record<string, unknown>): Result<Inp
   let limitValue = DEFAULT_LIMIT;
   if (limit.value !== undefined) {
     limitValue = /^\d{1,4}$/.test(limit.value) ? Number(limit.value) : Number.NaN;
-    if (!(limitValue >= 1 && limitValue <= MAX_LIMIT)) return failure(invalidValue('limit', `expected an integer from 1 to ${MAX_LIMIT}, got '${limit.value}'.`));
+    if (!(limitValue >= 1 && limitValue <= MAX_LIMIT)) return failure(invalidValue('limit', `expected an integer from 1 to ${MAX_LIMIT}, got '${excerpt(limit.value)}'.`));
   }
   const order = single(query, 'order');
   if (!order.ok) return order;
   if (order.value !== undefined && order.value !== InputItemsOrder.ascending && order.value !== InputItemsOrder.descending) {
-    return failure(invalidValue('order', `expected 'asc' or 'desc', got '${order.value}'.`));
+    return failure(invalidValue('order', `expected 'asc' or 'desc', got '${excerpt(order.value)}'.`));
   }
   const after = single(query, 'after');
   if (!after.ok) return after;
@@ -252,7 +253,7 @@ export function listInputItems<Item extends { id: string }>(items: readonly Item
   let start = 0;
   if (query.after !== undefined) {
     const index = ordered.findIndex((item) => item.id === query.after);
-    if (index === -1) return failure(invalidValue('after', `no input item of this response has the id '${query.after}'.`));
+    if (index === -1) return failure(invalidValue('after', `no input item of this response has the id '${excerpt(query.after)}'.`));
     start = index + 1;
   }
   const data = ordered.slice(start, start + query.limit);

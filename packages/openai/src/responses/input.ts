@@ -5,6 +5,7 @@ import { fail } from '../shared/failure.ts';
 import { classifyImageUrl } from '../shared/images.ts';
 import { parseToolArguments } from '../shared/tools.ts';
 import type { ResponseInputItem, ResponsesRequest } from './request-schema.ts';
+import { excerpt } from '../shared/excerpt.ts';
 
 type ContentPart = Exclude<Extract<ResponseInputItem, { type: 'message' }>['content'], string>[number];
 type OutputPart = Exclude<Extract<ResponseInputItem, { type: 'function_call_output' }>['output'], string>[number];
@@ -52,7 +53,7 @@ function partsContent(parts: ReadonlyArray<ContentPart | OutputPart>, param: str
           break;
         }
         const fetched = resolvedImages.get(reference.url);
-        if (fetched === undefined) fail(invalidRequest(`The image at ${reference.url} could not be downloaded.`, `${partParam}.image_url`, 'invalid_image_url'));
+        if (fetched === undefined) fail(invalidRequest(`The image at ${excerpt(reference.url)} could not be downloaded.`, `${partParam}.image_url`, 'invalid_image_url'));
         images.push(fetched);
         break;
       }
@@ -138,7 +139,7 @@ export function responseItemsToNative(
       }
       case 'function_call_output': {
         const toolName = toolNames.get(item.call_id);
-        if (toolName === undefined) fail(invalidRequest(`No function call with call_id '${item.call_id}' precedes this output.`, `${param}.call_id`));
+        if (toolName === undefined) fail(invalidRequest(`No function call with call_id '${excerpt(item.call_id)}' precedes this output.`, `${param}.call_id`));
         const content = typeof item.output === 'string' ? { text: item.output, images: [] } : partsContent(item.output, `${param}.output`, resolvedImages);
         const message: Message = { role: 'tool', content: content.text, tool_call_id: item.call_id, tool_name: toolName };
         if (content.images.length > 0) message.images = content.images;

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
 import { ollamaExtraFields } from '../shared/ollama-fields.ts';
 import { always, parseBody, type RefusedParameter } from '../shared/parse.ts';
+import { describeValue, excerpt } from '../shared/excerpt.ts';
 import { reasoningEffortSchema } from '../shared/reasoning.ts';
 import { functionParametersSchema } from '../shared/tools.ts';
 
 const unsupportedTypeError = (what: string) => ({
-  error: (issue: { input?: unknown }) => `unsupported ${what} type ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}`,
+  error: (issue: { input?: unknown }) => `unsupported ${what} type ${describeValue((issue.input as { type?: unknown } | undefined)?.type)}`,
 });
 
 const inputText = z.object({ type: z.literal('input_text'), text: z.string() });
@@ -166,7 +167,7 @@ export function parseResponsesRequest(body: unknown): Result<ResponsesRequest> {
     if (names.size === 0) return failure(invalidRequest("'tool_choice' requires 'tools' to be specified.", 'tool_choice'));
     const named = typeof choice === 'string' ? [] : choice.type === 'function' ? [choice.name] : choice.tools.map((tool) => tool.name);
     const unknown = named.find((name) => !names.has(name));
-    if (unknown !== undefined) return failure(invalidRequest(`Tool choice '${unknown}' does not match any tool in 'tools'.`, 'tool_choice'));
+    if (unknown !== undefined) return failure(invalidRequest(`Tool choice '${excerpt(unknown)}' does not match any tool in 'tools'.`, 'tool_choice'));
   }
   return ok(request);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Options, ThinkValue } from '@corral/ollama';
 import type { ModelOverrides } from './context.ts';
+import { keepAliveSchema } from './keep-alive.ts';
 
 /**
  * Ollama's own knobs, accepted as extra top-level fields of every OpenAI request (the way
@@ -26,7 +27,7 @@ export const ollamaOptionKeys = Object.keys(ollamaOptionFields) as Array<keyof t
 
 export const thinkSchema = z.union([z.boolean(), z.enum(['low', 'medium', 'high', 'max'])]);
 
-export const keepAliveSchema = z.union([z.string().min(1), z.number()]);
+export { keepAliveSchema };
 
 export const ollamaExtraFields = {
   ...Object.fromEntries(Object.entries(ollamaOptionFields).map(([key, schema]) => [key, schema.optional()])),

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { failure, invalidRequest, ok, type OpenAIError, type Result } from '../errors.ts';
-import { openAIErrorFromZod } from '../zod-error.ts';
+import { formatParameterPath, openAIErrorFromZod } from '../zod-error.ts';
+import { findExcessiveNesting, MAX_NESTING_DEPTH } from './nesting.ts';
+import { describedLength } from './schema-path.ts';
 
 /**
  * OpenAI treats an explicit top-level `null` as "not given" (SDKs and proxies send them);
@@ -29,6 +31,26 @@ export function checkRefusedParameters(body: Record<string, unknown>, refused: r
   return undefined;
 }
 
+/**
+ * A body nested deeper than MAX_NESTING_DEPTH, refused before anything walks it recursively. The
+ * error names the parameter holding the deep value (`tools[0].function.parameters`), not the
+ * hundred-segment path inside it.
+ */
+function excessiveNesting(schema: z.ZodType, body: unknown): OpenAIError | undefined {
+  const path = findExcessiveNesting(body, MAX_NESTING_DEPTH);
+  if (path === undefined) return undefined;
+  const param = formatParameterPath(path.slice(0, Math.max(1, describedLength(schema, path))));
+  return invalidRequest(
+    `Invalid value for '${param}': objects and arrays are nested too deeply (the request may nest at most ${MAX_NESTING_DEPTH} levels).`,
+    param,
+    'invalid_value',
+  );
+}
+
+/**
+ * Validates a request body: its nesting depth first (so that no value is walked recursively before
+ * it is known to be bounded), then refused parameters, then the schema.
+ */
 export function parseBody<Schema extends z.ZodType>(
   schema: Schema,
   body: unknown,
@@ -37,6 +59,8 @@ export function parseBody<Schema extends z.ZodType>(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return failure(invalidRequest('The request body must be a JSON object.'));
   }
+  const tooDeep = excessiveNesting(schema, body);
+  if (tooDeep !== undefined) return failure(tooDeep);
   const cleaned = withoutTopLevelNulls(body) as Record<string, unknown>;
   const refusal = checkRefusedParameters(cleaned, refused);
   if (refusal !== undefined) return failure(refusal);

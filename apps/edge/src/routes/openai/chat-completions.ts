@@ -21,6 +21,7 @@ import { fromOpenAIError } from '../../http/openai-error.ts';
 import { SseWriter } from '../../http/sse-writer.ts';
 import { forEachChoiceEvent, isChatTokenChunk, streamChoices } from '../../pipeline/choice-events.ts';
 import { FanOut } from '../../pipeline/fan-out.ts';
+import { fanOutBytesRefusal, fanOutLimits, jobCountRefusal } from '../../pipeline/fan-out-limits.ts';
 import { fetchImages, imagePolicy } from '../../pipeline/images.ts';
 import { beginRequest } from '../../pipeline/exchange.ts';
 import { jobSpec } from '../../pipeline/job-spec.ts';
@@ -56,6 +57,9 @@ async function handleChatCompletion(context: EdgeContext, request: FastifyReques
     const parsed = parseChatRequest(request.body);
     if (!parsed.ok) throw fromOpenAIError(parsed.error);
     const chat = parsed.value;
+    const limits = fanOutLimits(context.config);
+    const tooManyChoices = jobCountRefusal({ prompts: 1, samples: chat.n ?? 1 }, limits);
+    if (tooManyChoices) throw fromOpenAIError(tooManyChoices);
     const target = exchange.resolveModel(chat.model);
     exchange.scope.stream = chat.stream === true;
 
@@ -68,6 +72,9 @@ async function handleChatCompletion(context: EdgeContext, request: FastifyReques
     const translated = chatToNative(chat, { model: target.model, ...(target.overrides ? { overrides: target.overrides } : {}), ...(resolvedImages ? { resolvedImages } : {}) });
     if (!translated.ok) throw fromOpenAIError(translated.error);
     const translation = translated.value;
+    // Measured after translation: images fetched from URLs travel in every choice's copy too.
+    const tooLarge = translation.choices > 1 ? fanOutBytesRefusal(JSON.stringify(translation.native).length * translation.choices, translation.choices, limits) : undefined;
+    if (tooLarge) throw fromOpenAIError(tooLarge);
     if (signal.aborted) {
       exchange.cancel();
       return reply;

@@ -19,6 +19,7 @@ import { SseWriter } from '../../http/sse-writer.ts';
 import { beginRequest } from '../../pipeline/exchange.ts';
 import { forEachChoiceEvent, isGenerateTokenChunk, streamChoices } from '../../pipeline/choice-events.ts';
 import { FanOut } from '../../pipeline/fan-out.ts';
+import { fanOutBytesRefusal, fanOutLimits, jobCountRefusal, promptCount } from '../../pipeline/fan-out-limits.ts';
 import { jobSpec } from '../../pipeline/job-spec.ts';
 
 const ENDPOINT = '/v1/completions';
@@ -36,6 +37,10 @@ async function handleCompletion(context: EdgeContext, request: FastifyRequest, r
     const parsed = parseCompletionRequest(request.body);
     if (!parsed.ok) throw fromOpenAIError(parsed.error);
     const completion = parsed.value;
+    const limits = fanOutLimits(context.config);
+    const samples = completion.n ?? 1;
+    const tooManyJobs = jobCountRefusal({ prompts: promptCount(completion.prompt), samples }, limits);
+    if (tooManyJobs) throw fromOpenAIError(tooManyJobs);
     const target = exchange.resolveModel(completion.model);
     exchange.scope.stream = completion.stream === true;
 
@@ -44,6 +49,9 @@ async function handleCompletion(context: EdgeContext, request: FastifyRequest, r
     const translation = translated.value;
     // Fan-out position p runs jobs[p]; its choice index is OpenAI's (prompt × n + sample).
     const jobs = translation.jobs;
+    const jobBytes = jobs.reduce((total, job) => total + job.prompt.length + (job.native.suffix?.length ?? 0), 0);
+    const tooLarge = fanOutBytesRefusal(jobBytes, samples, limits);
+    if (tooLarge) throw fromOpenAIError(tooLarge);
 
     const fanOut = new FanOut(
       context.dispatcher,
