@@ -119,3 +119,4 @@ export type {
   ResponseUsage,
   SummaryTextPart,
 } from './responses/wire-types.ts';
+export { excerpt } from './shared/excerpt.ts';

@@ -1,4 +1,4 @@
-import type { ModelOverrides } from '@corral/openai';
+import { excerpt, type ModelOverrides } from '@corral/openai';
 import type { ThinkValue } from '@corral/ollama';
 import { validTraceparent } from '@corral/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -78,7 +78,7 @@ export class Exchange {
     // Recorded before the access check: a refused request's usage row names what was asked for.
     this.scope.setModel(resolved.alias, resolved.target);
     if (!caller.mayUse(resolved.alias)) {
-      throw new HttpError(404, FailureKind.NotFound, `The model '${requested}' does not exist or you do not have access to it.`, { code: 'model_not_found', param: 'model' });
+      throw new HttpError(404, FailureKind.NotFound, `The model '${excerpt(requested)}' does not exist or you do not have access to it.`, { code: 'model_not_found', param: 'model' });
     }
     const config = resolved.config;
     if (!config) return { alias: resolved.alias, model: resolved.target };
