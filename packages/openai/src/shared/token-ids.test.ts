@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
 import { describe, expect, it } from 'vitest';
 import { decodeTokenIds, isTokenId, LARGEST_TOKEN_ID } from './token-ids.ts';
 
@@ -28,6 +30,24 @@ describe('decodeTokenIds', () => {
   it('keeps a leading byte-order mark, as tiktoken does', () => {
     expect(decodeTokenIds([3305])).toBe('\uFEFF');
     expect(decodeTokenIds([3305, 9906])).toBe('\uFEFFHello');
+  });
+});
+
+describe('decodeTokenIds against js-tiktoken', () => {
+  const encoding = new Tiktoken(cl100kBase);
+
+  it('decodes every token as js-tiktoken does (which drops a leading byte-order mark)', () => {
+    const different: number[] = [];
+    for (let id = 0; id <= LARGEST_TOKEN_ID; id += 1) {
+      if (!isTokenId(id)) continue;
+      const ours = decodeTokenIds([id]);
+      if (ours !== encoding.decode([id]) && !(ours.startsWith('\uFEFF') && ours.slice(1) === encoding.decode([id]))) different.push(id);
+    }
+    expect(different).toEqual([]);
+  });
+
+  it.each(['Hello, world!', 'Grüße aus Köln — 東京 🦙', '  leading spaces\n\ttabs and\r\nlines', 'x'.repeat(5000), '\uFEFFwith a byte-order mark'])('round-trips %j', (text) => {
+    expect(decodeTokenIds(encoding.encode(text))).toBe(text);
   });
 });
 

@@ -50,9 +50,10 @@ describe.each(parameters)('$param as token ids', ({ param, parse }) => {
     ['a bad id in a later list', [HELLO, [1, 2, 1e9]], '[1][2]', /1000000000 is not/],
     ['an empty token list', [HELLO, []], '[1]', /must not be empty/],
     ['an empty first token list', [[]], '[0]', /must not be empty/],
-    ['text after token ids', [9906, 'world'], '[1]', /expected number/],
-    ['text after token lists', [HELLO, 'world'], '[1]', /expected array/],
-    ['a token list in a flat list', [9906, [1917]], '[1]', /expected number/],
+    ['text after token ids', [9906, 'world'], '[1]', /expected a token id \(an integer from 0 to 100276\), received string/],
+    ['text after token lists', [HELLO, 'world'], '[1]', /expected a token list, received string/],
+    ['a token list in a flat list', [9906, [1917]], '[1]', /expected a token id .*, received array/],
+    ['null in a token list', [HELLO, [1, null]], '[1][1]', /received null/],
     ['token ids after text', ['Hello', 1917], '[1]', /expected string/],
     ['an empty list', [], '', /at least one/],
   ])('refuses %s with a 400 naming the element', (_name, value, suffix, message) => {
@@ -80,6 +81,6 @@ describe('embeddings input as token lists', () => {
   it('holds at most 2048 lists, like text inputs', () => {
     expect(parseEmbeddingsRequest({ model: 'm', input: Array.from({ length: 2048 }, () => HELLO) }).ok).toBe(true);
     const parsed = parseEmbeddingsRequest({ model: 'm', input: Array.from({ length: 2049 }, () => HELLO) });
-    expect(!parsed.ok && [parsed.error.status, parsed.error.param]).toEqual([400, 'input']);
+    expect(!parsed.ok && [parsed.error.status, parsed.error.param, parsed.error.message]).toEqual([400, 'input', expect.stringMatching(/at most 2048 token lists/)]);
   });
 });
