@@ -27,7 +27,7 @@ function tokenListIssue(list: unknown, path: PropertyKey[]): Issue | undefined {
   return undefined;
 }
 
-const isTokenList = (value: unknown[]): value is number[] => typeof value[0] === 'number';
+const isTokenList = (value: unknown[]): boolean => typeof value[0] === 'number';
 const isTokenLists = (value: unknown[]): boolean => Array.isArray(value[0]);
 
 function tokenCount(value: unknown[]): number {
@@ -41,7 +41,7 @@ function decodeTokenInput(value: unknown[], maxLists: number | undefined): { tex
   if (tokenCount(value) > MAX_TOKENS_PER_REQUEST) return { issue: issue(`at most ${MAX_TOKENS_PER_REQUEST} tokens are allowed, summed over all inputs`) };
   if (isTokenList(value)) {
     const problem = tokenListIssue(value, []);
-    return problem === undefined ? { text: decodeTokenIds(value) } : { issue: problem };
+    return problem === undefined ? { text: decodeTokenIds(value as number[]) } : { issue: problem };
   }
   if (maxLists !== undefined && value.length > maxLists) return { issue: issue(`at most ${maxLists} token lists are allowed`) };
   for (const [index, list] of value.entries()) {
