@@ -204,7 +204,7 @@ describe('/v1/completions through edge → NATS → worker → emulator', () => 
       { body: { model: 'llama3.2' }, param: 'prompt' },
       { body: { model: 'llama3.2', prompt: '' }, param: 'prompt' },
       { body: { model: 'llama3.2', prompt: [] }, param: 'prompt' },
-      { body: { model: 'llama3.2', prompt: [1, 2, 3] }, param: 'prompt' },
+      { body: { model: 'llama3.2', prompt: [1, 2, 3.5] }, param: 'prompt[2]' },
       { body: { model: 'llama3.2', prompt: 'x', best_of: 3 }, param: 'best_of' },
       { body: { model: 'llama3.2', prompt: 'x', echo: true, logprobs: 1 }, param: 'echo' },
       { body: { model: 'llama3.2', prompt: 'x', max_tokens: 0 }, param: 'max_tokens' },

@@ -193,7 +193,7 @@ describe('/v1/embeddings through edge → NATS → workers → emulators', () =>
       { body: { model: 'all-minilm', input: '' }, param: 'input' },
       { body: { model: 'all-minilm', input: [] }, param: 'input' },
       { body: { model: 'all-minilm', input: ['fine', ''] }, param: 'input[1]' },
-      { body: { model: 'all-minilm', input: [101, 2023] }, param: 'input' },
+      { body: { model: 'all-minilm', input: [101, -2023] }, param: 'input[1]' },
       { body: { model: 'all-minilm', input: 'x', encoding_format: 'json' }, param: 'encoding_format' },
       { body: { model: 'all-minilm', input: 'x', dimensions: 0 }, param: 'dimensions' },
       { body: { model: 'all-minilm', input: Array.from({ length: 2049 }, () => 'x') }, param: 'input' },

@@ -2,16 +2,15 @@ import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
 import { ollamaExtraFields } from '../shared/ollama-fields.ts';
 import { parseBody, type RefusedParameter } from '../shared/parse.ts';
-
-const isTokenArray = (value: unknown): boolean =>
-  Array.isArray(value) && value.length > 0 && (typeof value[0] === 'number' || (Array.isArray(value[0]) && typeof value[0][0] === 'number'));
+import { textOrTokens } from '../shared/token-input.ts';
 
 const nonEmptyPrompt = z.string().min(1, { error: 'the prompt must not be empty' });
 
 export const completionRequestSchema = z.object({
   model: z.string().min(1),
   // An empty prompt would make Ollama only load the model and generate nothing.
-  prompt: z.union([nonEmptyPrompt, z.array(nonEmptyPrompt).min(1, { error: 'at least one prompt is required' })]),
+  // Token ids (one list per prompt) are decoded to text.
+  prompt: textOrTokens({ text: z.union([nonEmptyPrompt, z.array(nonEmptyPrompt).min(1, { error: 'at least one prompt is required' })]) }),
   suffix: z.string().optional(),
   max_tokens: z.number().int().positive().optional(),
   temperature: z.number().min(0).max(2).optional(),
@@ -37,7 +36,6 @@ export const completionRequestSchema = z.object({
 export type CompletionRequest = z.output<typeof completionRequestSchema>;
 
 const refusedCompletionParameters: readonly RefusedParameter[] = [
-  { param: 'prompt', refuse: isTokenArray, reason: 'as token ids is not supported: send text.' },
   {
     param: 'logit_bias',
     refuse: (value) => typeof value === 'object' && Object.keys(value as object).length > 0,

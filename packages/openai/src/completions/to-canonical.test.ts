@@ -14,8 +14,8 @@ function translate(body: Record<string, unknown>, context: Partial<NativeContext
 describe('parseCompletionRequest', () => {
   it.each([
     ['missing prompt', { model: 'm' }, 'prompt'],
-    ['token prompt', { model: 'm', prompt: [1, 2, 3] }, 'prompt'],
-    ['token prompts', { model: 'm', prompt: [[1, 2]] }, 'prompt'],
+    ['an invalid token id', { model: 'm', prompt: [1, 2.5] }, 'prompt[1]'],
+    ['an empty token list', { model: 'm', prompt: [[1], []] }, 'prompt[1]'],
     ['empty prompt list', { model: 'm', prompt: [] }, 'prompt'],
     ['empty prompt', { model: 'm', prompt: '' }, 'prompt'],
     ['empty prompt in a list', { model: 'm', prompt: ['a', ''] }, 'prompt[1]'],
@@ -48,6 +48,16 @@ describe('completionsToNative', () => {
       },
     ]);
     expect([translation.choices, translation.stream, translation.includeUsage, translation.echo, translation.logprobs]).toEqual([1, false, false, false, false]);
+  });
+
+  it('runs token-id prompts as their cl100k_base text, one job per token list', () => {
+    expect(translate({ prompt: [9906, 1917], echo: true }).jobs.map((job) => [job.native.prompt, job.prompt])).toEqual([['Hello world', 'Hello world']]);
+    expect(translate({ prompt: [[9906, 1917], [17, 489, 220, 17, 284]], n: 2 }).jobs.map((job) => [job.choiceIndex, job.promptIndex, job.native.prompt])).toEqual([
+      [0, 0, 'Hello world'],
+      [1, 0, 'Hello world'],
+      [2, 1, '2 + 2 ='],
+      [3, 1, '2 + 2 ='],
+    ]);
   });
 
   it('maps logprobs N to native logprobs and top_logprobs (A.1 #10)', () => {

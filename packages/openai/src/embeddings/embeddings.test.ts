@@ -17,8 +17,8 @@ describe('parseEmbeddingsRequest', () => {
     ['empty list', { model: 'm', input: [] }, 'input'],
     ['empty string', { model: 'm', input: '' }, 'input'],
     ['empty string in a list', { model: 'm', input: ['a', ''] }, 'input[1]'],
-    ['token ids', { model: 'm', input: [1, 2, 3] }, 'input'],
-    ['token id lists', { model: 'm', input: [[1, 2]] }, 'input'],
+    ['an invalid token id', { model: 'm', input: [[1, 2], [-3]] }, 'input[1][0]'],
+    ['an empty token list', { model: 'm', input: [[]] }, 'input[0]'],
     ['unknown encoding (A.4 #75)', { model: 'm', input: 'x', encoding_format: 'json' }, 'encoding_format'],
     ['zero dimensions', { model: 'm', input: 'x', dimensions: 0 }, 'dimensions'],
     ['too many inputs', { model: 'm', input: Array.from({ length: 2049 }, () => 'x') }, 'input'],
@@ -41,6 +41,11 @@ describe('embeddingsToNative', () => {
       encodingFormat: 'float',
     });
     expect(embeddingsToNative(parse({ input: ['Hello', 'World'], encoding_format: 'base64' }), { model: 'all-minilm' }).native.input).toEqual(['Hello', 'World']);
+  });
+
+  it('sends token-id inputs as their cl100k_base text', () => {
+    expect(embeddingsToNative(parse({ input: [9906, 1917] }), { model: 'all-minilm' }).native.input).toEqual(['Hello world']);
+    expect(embeddingsToNative(parse({ input: [[9906, 1917], [83, 1609, 5963, 374, 2294, 0]] }), { model: 'all-minilm' }).inputs).toEqual(['Hello world', 'tiktoken is great!']);
   });
 
   it('passes dimensions, truncate, keep_alive and num_ctx, with overrides beneath', () => {
