@@ -4,6 +4,8 @@ import { normalizeModelName } from '@corral/ollama';
 
 /** Heartbeats missed before a worker is forgotten. */
 const MISSED_HEARTBEATS_ALLOWED = 3;
+/** How often silent workers are looked for. */
+export const SWEEP_INTERVAL_MS = 250;
 
 export interface WorkerState {
   readonly workerId: string;
@@ -25,12 +27,15 @@ export class FleetTable {
   private readonly ownJobs = new Map<string, number>();
   private subscription: Subscription | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private lastSweepAt: number;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.lastSweepAt = now();
+  }
 
   start(bus: Bus): void {
     this.subscription = bus.subscribe(bus.subjects.heartbeat(), Heartbeat, (heartbeat) => this.observe(heartbeat));
-    this.sweeper = setInterval(() => this.expireSilentWorkers(), 250);
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
@@ -94,7 +99,20 @@ export class FleetTable {
     return othersAtHeartbeat + (this.ownJobs.get(worker.workerId) ?? 0);
   }
 
-  /** Forgets workers whose heartbeats stopped (run on a timer; callable directly). */
+  /**
+   * The timer's round: forgets silent workers, unless this edge itself was stalled (a long
+   * synchronous turn, a saturated CPU). Then the heartbeats that arrived meanwhile are still
+   * unread in the socket — timers run before I/O in Node's loop — and judging now would forget
+   * every worker at once; the next round, after they are read, judges instead.
+   */
+  sweep(): void {
+    const now = this.now();
+    const stalled = now - this.lastSweepAt > 2 * SWEEP_INTERVAL_MS;
+    this.lastSweepAt = now;
+    if (!stalled) this.expireSilentWorkers();
+  }
+
+  /** Forgets workers whose heartbeats stopped. */
   expireSilentWorkers(): void {
     const now = this.now();
     for (const worker of this.workers.values()) {

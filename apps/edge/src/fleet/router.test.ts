@@ -1,6 +1,6 @@
 import { PROTOCOL_VERSION, type Heartbeat } from '@corral/protocol';
 import { describe, expect, it } from 'vitest';
-import { FleetTable } from './fleet-table.ts';
+import { FleetTable, SWEEP_INTERVAL_MS } from './fleet-table.ts';
 import { routeModel } from './router.ts';
 
 function heartbeat(workerId: string, overrides: Partial<Heartbeat> = {}, models: { name: string; loaded?: boolean }[] = [{ name: 'llama3.2:latest' }]): Heartbeat {
@@ -111,6 +111,30 @@ describe('FleetTable', () => {
     fleet.onWorkerLost((workerId) => lost.push(workerId));
     now += 1_000;
     fleet.expireSilentWorkers();
+    expect(lost).toEqual(['a']);
+  });
+
+  it('does not forget workers for the time this edge itself was stalled, only for real silence', () => {
+    let now = 1_000;
+    const fleet = new FleetTable(() => now);
+    const lost: string[] = [];
+    fleet.onWorkerLost((workerId) => lost.push(workerId));
+    fleet.observe(heartbeat('a', { intervalMs: 100 }));
+    now += SWEEP_INTERVAL_MS;
+    fleet.sweep();
+    // A 2 s stall: the timer fires late, before the heartbeats queued meanwhile are read.
+    now += 2_000;
+    fleet.sweep();
+    expect(lost).toEqual([]);
+    fleet.observe(heartbeat('a', { intervalMs: 100 }));
+    now += SWEEP_INTERVAL_MS;
+    fleet.sweep();
+    expect(fleet.size()).toBe(1);
+    // Then the worker really goes silent: on-time rounds forget it.
+    for (let round = 0; round < 2; round++) {
+      now += SWEEP_INTERVAL_MS;
+      fleet.sweep();
+    }
     expect(lost).toEqual(['a']);
   });
 });
