@@ -34,8 +34,8 @@ describe('hostile request bodies through the edge', () => {
     ['/v1/chat/completions', 'response_format.json_schema.schema', withDeep({ ...chat, response_format: { type: 'json_schema', json_schema: { name: 'n', schema: 'DEEP' } } }, deepObject)],
     ['/v1/responses', 'input[0]', withDeep({ model: 'llama3.2', input: 'DEEP' }, deepArray)],
     ['/v1/responses', 'text.format.schema', withDeep({ model: 'llama3.2', input: 'x', text: { format: { type: 'json_schema', name: 'n', schema: 'DEEP' } } }, deepObject)],
-    ['/v1/completions', 'prompt[0]', withDeep({ model: 'llama3.2', prompt: 'DEEP' }, deepArray)],
-    ['/v1/embeddings', 'input[0]', withDeep({ model: 'nomic-embed-text', input: 'DEEP' }, deepArray)],
+    ['/v1/completions', 'prompt', withDeep({ model: 'llama3.2', prompt: 'DEEP' }, deepArray)],
+    ['/v1/embeddings', 'input', withDeep({ model: 'nomic-embed-text', input: 'DEEP' }, deepArray)],
   ])('%s: JSON nested 10,000 deep in %s is a 400 naming it', async (path, param, body) => {
     const error = await errorOf(await post(path, body));
     expect(error).toMatchObject({ status: 400, type: 'invalid_request_error', param, code: 'invalid_value' });
