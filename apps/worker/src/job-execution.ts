@@ -1,10 +1,9 @@
 import { BlobError, BlobFailure } from '@corral/bus';
 import { NdjsonSplitter } from '@corral/ollama';
-import { ErrorCode, encodeRawChunk, type BusError, type Job, type Usage } from '@corral/protocol';
+import { encodeFinalData, ErrorCode, finalDataBlobName, ReplyWriter, type BusError, type Job, type Usage } from '@corral/protocol';
 import { classifyLine } from './chunk-line.ts';
 import type { Logger } from './logger.ts';
 import type { OllamaClient, UpstreamResponse } from './ollama-client.ts';
-import { encodeAccept, encodeFailure, encodeFinal, encodeFinalByRef, encodeKeepAlive, fitsInline } from './replies.ts';
 import { errorFromStatus, lostMidStreamError, unavailableError } from './upstream-error.ts';
 import { usageFromNative } from './usage.ts';
 
@@ -57,14 +56,14 @@ export type Interruption = (typeof Interruption)[keyof typeof Interruption];
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 /**
  * Runs one job against Ollama and streams its replies to the job's reply subject: accept, then
  * chunks / keep-alives with one increasing seq, then exactly one final or error (unless cancelled).
  */
 export class JobExecution {
-  private seq = 0;
+  /** Numbers the replies: accept, then chunks and keep-alives, then one final or error. */
+  private readonly replies: ReplyWriter;
   /** Set once the terminal reply is sent, or once the job must stay silent. */
   private finished = false;
   private forwardedChunks = 0;
@@ -79,7 +78,9 @@ export class JobExecution {
     private readonly job: Job,
     private readonly replyTo: string,
     private readonly environment: JobEnvironment,
-  ) {}
+  ) {
+    this.replies = new ReplyWriter(job.requestId, environment.workerId);
+  }
 
   get requestId(): string {
     return this.job.requestId;
@@ -92,7 +93,7 @@ export class JobExecution {
 
   async run(): Promise<void> {
     const startedAt = performance.now();
-    if (!this.environment.send(this.replyTo, encodeAccept(this.job.requestId, this.environment.workerId))) this.abandon();
+    if (!this.environment.send(this.replyTo, this.replies.accept())) this.abandon();
     this.armTimers();
     try {
       if (!this.finished) await this.execute();
@@ -231,13 +232,12 @@ export class JobExecution {
     const classified = classifyLine(line);
     switch (classified.kind) {
       case 'chunk': {
-        const chunk = encodeRawChunk(this.job.requestId, this.seq, line);
-        if (!fitsInline(chunk, this.environment.blobs.maxInlineBytes())) {
+        const chunk = this.replies.chunk(line, this.environment.blobs.maxInlineBytes());
+        if (chunk === undefined) {
           // Ollama streams a token or a tool call per line; a line this large is not worth a reference of its own.
           this.fail({ code: ErrorCode.UpstreamError, message: `Ollama streamed a chunk of ${megabytes(Buffer.byteLength(line))}, more than one message bus message (NATS max_payload) carries`, retryable: false });
           return;
         }
-        this.seq++;
         this.forwardedChunks++;
         this.sendInStream(chunk);
         return;
@@ -266,9 +266,8 @@ export class JobExecution {
    * when it is sent, so keep-alives may still go out while a large reply is being stored.
    */
   private settleFinal(data: Record<string, unknown>, usage: Usage): void {
-    const inline = encodeFinal(this.job.requestId, this.seq, data, usage, this.environment.workerId);
-    if (fitsInline(inline, this.environment.blobs.maxInlineBytes())) {
-      this.seq++;
+    const inline = this.replies.final(data, usage, this.environment.blobs.maxInlineBytes());
+    if (inline !== undefined) {
       this.finish(inline);
       return;
     }
@@ -276,10 +275,9 @@ export class JobExecution {
   }
 
   private async finishByReference(data: Record<string, unknown>, usage: Usage): Promise<void> {
-    // Unique per worker: after a timeout the edge may already run the same request elsewhere.
-    const dataRef = `${this.job.requestId}.${this.environment.workerId}.final`;
+    const dataRef = finalDataBlobName(this.job.requestId, this.environment.workerId);
     try {
-      await this.environment.blobs.put(dataRef, encoder.encode(JSON.stringify(data)));
+      await this.environment.blobs.put(dataRef, encodeFinalData(data));
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       if (!this.finished) this.fail({ code: ErrorCode.UpstreamError, message: `the reply is larger than one message bus message and could not be stored in the object store: ${detail}`, retryable: false });
@@ -290,7 +288,7 @@ export class JobExecution {
       await this.environment.blobs.delete(dataRef).catch(() => undefined);
       return;
     }
-    this.finish(encodeFinalByRef(this.job.requestId, this.seq++, dataRef, usage, this.environment.workerId));
+    this.finish(this.replies.finalByReference(dataRef, usage));
   }
 
   private finish(payload: string): void {
@@ -302,7 +300,7 @@ export class JobExecution {
   private fail(error: BusError): void {
     this.finished = true;
     this.outcome = error.code;
-    this.environment.send(this.replyTo, encodeFailure(this.job.requestId, this.seq++, error, this.environment.workerId));
+    this.environment.send(this.replyTo, this.replies.failure(error));
     this.environment.logger.warn('job failed', {
       requestId: this.job.requestId,
       ...this.trace(),
@@ -348,7 +346,7 @@ export class JobExecution {
 
   private sendKeepAlive(): void {
     if (this.finished) return;
-    this.sendInStream(encodeKeepAlive(this.job.requestId, this.seq++));
+    this.sendInStream(this.replies.keepAlive());
   }
 
   private clearTimers(): void {

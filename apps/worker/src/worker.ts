@@ -1,6 +1,5 @@
 import { connectBus, deleteBlob, maxInlinePayload, putBlob, readBlob, type Bus } from '@corral/bus';
 import type { WorkerConfig } from '@corral/config';
-import { Cancel, Job } from '@corral/protocol';
 import { HeartbeatLoop } from './heartbeat.ts';
 import { Inventory } from './inventory.ts';
 import { settleWithin } from './settle-within.ts';
@@ -82,10 +81,17 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   });
 
   const subjects = bus.subjects;
-  bus.subscribe(subjects.workerJobs(workerId), Job, (job, msg) => intake.onJob(job, msg), {
-    onInvalid: (error, msg) => intake.onInvalidJob(error, msg),
+  // The intake decodes these itself (the protocol's job-stream codec), to answer an invalid job by its request id.
+  bus.nc.subscribe(subjects.workerJobs(workerId), {
+    callback: (error, msg) => {
+      if (!error) intake.onJobMessage(msg);
+    },
   });
-  bus.subscribe(subjects.workerCancels(workerId), Cancel, (cancel) => intake.onCancel(cancel));
+  bus.nc.subscribe(subjects.workerCancels(workerId), {
+    callback: (error, msg) => {
+      if (!error) intake.onCancelMessage(msg);
+    },
+  });
   // The server must know the subscriptions before anyone learns this worker exists.
   await bus.nc.flush();
   await heartbeat.start();
