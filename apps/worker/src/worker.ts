@@ -1,12 +1,11 @@
 import { connectBus, deleteBlob, maxInlinePayload, putBlob, readBlob, type Bus } from '@corral/bus';
 import type { WorkerConfig } from '@corral/config';
 import { HeartbeatLoop } from './heartbeat.ts';
-import { Inventory } from './inventory.ts';
 import { settleWithin } from './settle-within.ts';
 import { JobIntake } from './job-intake.ts';
 import { Interruption, type JobEnvironment } from './job-execution.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createOllamaClient } from './ollama-client.ts';
+import { createOllamaUpstream } from './upstreams/ollama/upstream.ts';
 import { resolveWorkerId } from './worker-id.ts';
 
 export interface WorkerOptions {
@@ -30,21 +29,24 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, base: { service: 'worker', workerId } });
   const maxInflight = Math.max(1, config.WORKER_MAX_INFLIGHT);
   const heartbeatIntervalMs = Math.max(1, config.HEARTBEAT_INTERVAL_MS);
-  const client = createOllamaClient({ url: config.OLLAMA_URL, maxInflight });
+  const upstream = createOllamaUpstream({
+    url: config.OLLAMA_URL,
+    maxInflight,
+    unresponsiveAfterMs: Math.max(config.OLLAMA_UNRESPONSIVE_MS, 2 * heartbeatIntervalMs),
+  });
 
   let bus: Bus;
   try {
     bus = await connectBus({ servers: config.NATS_URL, name: `corral-worker-${workerId}`, prefix: config.CORRAL_PREFIX });
   } catch (error) {
-    await client.destroy();
+    await upstream.destroy();
     throw error;
   }
   watchConnection(bus, logger);
 
-  const inventory = new Inventory(client, { unresponsiveAfterMs: Math.max(config.OLLAMA_UNRESPONSIVE_MS, 2 * heartbeatIntervalMs) });
   const environment: JobEnvironment = {
     workerId,
-    client,
+    upstream,
     blobs: {
       maxInlineBytes: () => maxInlinePayload(bus),
       read: (name) => readBlob(bus, name),
@@ -64,18 +66,16 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
         return false;
       }
     },
-    onModelMissing: () => inventory.invalidate(),
-    onUpstreamAnswered: () => inventory.noteAnswer(),
   };
   const intake = new JobIntake(environment, maxInflight);
   const heartbeat = new HeartbeatLoop({
     bus,
     workerId,
-    upstream: config.OLLAMA_URL,
+    upstream: upstream.location,
     capacity: Math.max(1, config.WORKER_CAPACITY),
     maxInflight,
     intervalMs: heartbeatIntervalMs,
-    inventory,
+    inventory: upstream.inventory,
     load: () => ({ inflight: intake.inflight, draining: intake.isDraining }),
     logger,
   });
@@ -116,7 +116,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       // Already closed (stop() raced the drain): nothing left to flush.
       logger.debug('nats drain skipped', { error });
     }
-    await client.destroy().catch(() => undefined);
+    await upstream.destroy().catch(() => undefined);
     logger.info('drained');
   }
 
@@ -126,7 +126,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     intake.interruptAll(Interruption.Stopped);
     // Either may already be closed by a finished drain; stopping twice is not an error.
     await bus.close().catch(() => undefined);
-    await client.destroy().catch(() => undefined);
+    await upstream.destroy().catch(() => undefined);
   }
 
   return {
