@@ -80,18 +80,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     logger,
   });
 
-  const subjects = bus.subjects;
-  // The intake decodes these itself (the protocol's job-stream codec), to answer an invalid job by its request id.
-  bus.nc.subscribe(subjects.workerJobs(workerId), {
-    callback: (error, msg) => {
-      if (!error) intake.onJobMessage(msg);
-    },
-  });
-  bus.nc.subscribe(subjects.workerCancels(workerId), {
-    callback: (error, msg) => {
-      if (!error) intake.onCancelMessage(msg);
-    },
-  });
+  subscribeJobs(bus, workerId, intake);
   // The server must know the subscriptions before anyone learns this worker exists.
   await bus.nc.flush();
   await heartbeat.start();
@@ -135,6 +124,20 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     stop: () => (stopping ??= stop()),
     inflight: () => intake.inflight,
   };
+}
+
+/** The intake decodes jobs and cancels itself (the protocol's job-stream codec), to answer an invalid job by its request id. */
+function subscribeJobs(bus: Bus, workerId: string, intake: JobIntake): void {
+  bus.nc.subscribe(bus.subjects.workerJobs(workerId), {
+    callback: (error, msg) => {
+      if (!error) intake.onJobMessage(msg);
+    },
+  });
+  bus.nc.subscribe(bus.subjects.workerCancels(workerId), {
+    callback: (error, msg) => {
+      if (!error) intake.onCancelMessage(msg);
+    },
+  });
 }
 
 function settlesWithin(promise: Promise<void>, timeoutMs: number): Promise<boolean> {
