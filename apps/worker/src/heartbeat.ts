@@ -1,8 +1,8 @@
 import type { Bus } from '@corral/bus';
 import { Heartbeat, PROTOCOL_VERSION } from '@corral/protocol';
-import type { Inventory, InventorySnapshot } from './inventory.ts';
 import type { Logger } from './logger.ts';
 import { settleWithin } from './settle-within.ts';
+import type { InventorySnapshot, UpstreamInventory } from './upstream.ts';
 
 /** The worker's live state as the heartbeat reports it. */
 export interface LoadState {
@@ -17,7 +17,7 @@ export interface HeartbeatOptions {
   capacity: number;
   maxInflight: number;
   intervalMs: number;
-  inventory: Inventory;
+  inventory: UpstreamInventory;
   load: () => LoadState;
   logger: Logger;
 }
@@ -32,7 +32,7 @@ export class HeartbeatLoop {
 
   constructor(private readonly options: HeartbeatOptions) {}
 
-  /** Polls Ollama once and sends the first heartbeat, then keeps beating. */
+  /** Polls the upstream once and sends the first heartbeat, then keeps beating. */
   async start(): Promise<void> {
     await this.beat();
   }

@@ -1,12 +1,7 @@
 import { BlobError, BlobFailure } from '@corral/bus';
-import { NdjsonSplitter } from '@corral/ollama';
-import { ErrorCode, encodeRawChunk, type BusError, type Job, type Usage } from '@corral/protocol';
-import { classifyLine } from './chunk-line.ts';
+import { encodeFinalData, ErrorCode, finalDataBlobName, ReplyWriter, type BusError, type Job, type Usage } from '@corral/protocol';
 import type { Logger } from './logger.ts';
-import type { OllamaClient, UpstreamResponse } from './ollama-client.ts';
-import { encodeAccept, encodeFailure, encodeFinal, encodeFinalByRef, encodeKeepAlive, fitsInline } from './replies.ts';
-import { errorFromStatus, lostMidStreamError, unavailableError } from './upstream-error.ts';
-import { usageFromNative } from './usage.ts';
+import { UpstreamFailure, type Upstream, type UpstreamEvent } from './upstream.ts';
 
 /**
  * The object store, for payloads above NATS's max_payload: a job body the edge parked there, a
@@ -24,17 +19,14 @@ export interface JobBlobs {
 /** What one job needs from the worker around it. */
 export interface JobEnvironment {
   readonly workerId: string;
-  readonly client: OllamaClient;
+  /** What jobs run against (the local Ollama, or a remote provider). */
+  readonly upstream: Upstream;
   readonly blobs: JobBlobs;
   /** 0 disables keep-alives. */
   readonly keepAliveIntervalMs: number;
   readonly logger: Logger;
   /** Publishes a reply; false when it cannot reach the edge (the bus connection is down), so it is lost. */
   send(subject: string, payload: string): boolean;
-  /** Ollama said the model does not exist: the advertised inventory is stale. */
-  onModelMissing(): void;
-  /** Ollama answered a job (any HTTP status): it is alive, however slow its inventory polls are. */
-  onUpstreamAnswered(): void;
 }
 
 /** Why a job was interrupted from outside. */
@@ -57,14 +49,14 @@ export type Interruption = (typeof Interruption)[keyof typeof Interruption];
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 /**
- * Runs one job against Ollama and streams its replies to the job's reply subject: accept, then
+ * Runs one job against the upstream and streams its replies to the job's reply subject: accept, then
  * chunks / keep-alives with one increasing seq, then exactly one final or error (unless cancelled).
  */
 export class JobExecution {
-  private seq = 0;
+  /** Numbers the replies: accept, then chunks and keep-alives, then one final or error. */
+  private readonly replies: ReplyWriter;
   /** Set once the terminal reply is sent, or once the job must stay silent. */
   private finished = false;
   private forwardedChunks = 0;
@@ -79,7 +71,9 @@ export class JobExecution {
     private readonly job: Job,
     private readonly replyTo: string,
     private readonly environment: JobEnvironment,
-  ) {}
+  ) {
+    this.replies = new ReplyWriter(job.requestId, environment.workerId);
+  }
 
   get requestId(): string {
     return this.job.requestId;
@@ -92,7 +86,7 @@ export class JobExecution {
 
   async run(): Promise<void> {
     const startedAt = performance.now();
-    if (!this.environment.send(this.replyTo, encodeAccept(this.job.requestId, this.environment.workerId))) this.abandon();
+    if (!this.environment.send(this.replyTo, this.replies.accept())) this.abandon();
     this.armTimers();
     try {
       if (!this.finished) await this.execute();
@@ -116,7 +110,7 @@ export class JobExecution {
   interrupt(reason: Interruption): void {
     if (this.finished) return;
     if (reason === Interruption.Timeout) {
-      this.fail({ code: ErrorCode.Timeout, message: 'the job deadline passed before Ollama finished', retryable: false });
+      this.fail({ code: ErrorCode.Timeout, message: 'the job deadline passed before the upstream finished', retryable: false });
     } else if (reason === Interruption.Shutdown) {
       this.fail({ code: ErrorCode.Draining, message: 'the worker shut down before the job finished', retryable: this.forwardedChunks === 0 });
     } else {
@@ -129,29 +123,29 @@ export class JobExecution {
   private async execute(): Promise<void> {
     const body = await this.loadBody();
     if (body === undefined || this.finished) return;
-    let response: UpstreamResponse;
+    const job = { kind: this.job.kind, model: this.job.model, body, ...this.trace() };
     try {
-      response = await this.environment.client.post(`/api/${this.job.kind}`, body, this.controller.signal, this.job.traceparent);
+      for await (const event of this.environment.upstream.stream(job, this.controller.signal)) {
+        if (!this.finished && !this.settling) this.onEvent(event);
+        // After a failure there is nothing sensible left to read; after the final the upstream reads
+        // its answer out, which keeps the connection reusable.
+        if (this.finished && this.outcome !== 'final') break;
+      }
     } catch (error) {
-      if (!this.finished) this.fail(unavailableError(error));
+      if (!(error instanceof UpstreamFailure)) throw error;
+      // Once the final arrived, a broken connection after it changes nothing.
+      if (this.settling) await this.settling;
+      else if (!this.finished) this.fail(error.error);
       return;
     }
-    this.environment.onUpstreamAnswered();
-    if (this.finished) {
-      response.body.destroy();
-      return;
-    }
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      await this.failFromStatus(response);
-    } else if (this.job.kind === 'embed') {
-      await this.finishEmbed(response);
-    } else {
-      await this.stream(response);
+    await this.settling;
+    if (!this.finished) {
+      this.fail({ code: ErrorCode.UpstreamError, message: 'upstream stream ended without a final chunk', retryable: false });
     }
   }
 
   /**
-   * The JSON body to post to Ollama. One parked in the object store is posted as stored: the edge
+   * The native request body's JSON text. One parked in the object store goes upstream as stored: the edge
    * wrote it with JSON.stringify and the store checks its digest, so it needs no parse here. The
    * edge owns that blob (it deletes it when the request ends), since a retry on another worker
    * reads it again. Undefined once the job failed.
@@ -173,91 +167,19 @@ export class JobExecution {
     }
   }
 
-  private async failFromStatus(response: UpstreamResponse): Promise<void> {
-    let text = '';
-    try {
-      text = await response.body.text();
-    } catch {
-      // The status alone is enough to report.
-    }
-    if (this.finished) return;
-    const error = errorFromStatus(response.statusCode, text);
-    if (error.code === ErrorCode.ModelNotFound) this.environment.onModelMissing();
-    this.fail(error);
-  }
-
-  private async finishEmbed(response: UpstreamResponse): Promise<void> {
-    let data: unknown;
-    try {
-      data = await response.body.json();
-    } catch (error) {
-      if (!this.finished) this.fail(this.connectionLost(error, 'the embed response is not JSON'));
+  private onEvent(event: UpstreamEvent): void {
+    if (event.type === 'final') {
+      this.settleFinal(event.data, event.usage);
       return;
     }
-    if (this.finished) return;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      this.fail({ code: ErrorCode.UpstreamError, message: 'the embed response is not a JSON object', retryable: false });
+    const chunk = this.replies.chunk(event.line, this.environment.blobs.maxInlineBytes());
+    if (chunk === undefined) {
+      // A chunk is a token or a tool call; one this large is not worth a reference of its own.
+      this.fail({ code: ErrorCode.UpstreamError, message: `the upstream streamed a chunk of ${megabytes(Buffer.byteLength(event.line))}, more than one message bus message (NATS max_payload) carries`, retryable: false });
       return;
     }
-    const record = data as Record<string, unknown>;
-    this.settleFinal(record, usageFromNative(record, { completion: false }));
-    await this.settling;
-  }
-
-  private async stream(response: UpstreamResponse): Promise<void> {
-    const splitter = new NdjsonSplitter((line) => this.onLine(line));
-    try {
-      for await (const bytes of response.body) {
-        splitter.push(bytes as Uint8Array);
-        // After a malformed line there is nothing sensible left to read; after a final chunk the
-        // stream is at its end anyway, and reading it out keeps the connection reusable.
-        if (this.finished && this.outcome !== 'final') break;
-      }
-      splitter.end();
-    } catch (error) {
-      // Once the final line arrived, a broken connection after it changes nothing.
-      if (this.settling) await this.settling;
-      else if (!this.finished) this.fail(this.connectionLost(error));
-      return;
-    }
-    await this.settling;
-    if (!this.finished) {
-      this.fail({ code: ErrorCode.UpstreamError, message: 'upstream stream ended without a final chunk', retryable: false });
-    }
-  }
-
-  private onLine(line: string): void {
-    if (this.finished || this.settling) return;
-    const classified = classifyLine(line);
-    switch (classified.kind) {
-      case 'chunk': {
-        const chunk = encodeRawChunk(this.job.requestId, this.seq, line);
-        if (!fitsInline(chunk, this.environment.blobs.maxInlineBytes())) {
-          // Ollama streams a token or a tool call per line; a line this large is not worth a reference of its own.
-          this.fail({ code: ErrorCode.UpstreamError, message: `Ollama streamed a chunk of ${megabytes(Buffer.byteLength(line))}, more than one message bus message (NATS max_payload) carries`, retryable: false });
-          return;
-        }
-        this.seq++;
-        this.forwardedChunks++;
-        this.sendInStream(chunk);
-        return;
-      }
-      case 'final':
-        this.settleFinal(classified.data, usageFromNative(classified.data));
-        return;
-      case 'error':
-        this.fail({ code: ErrorCode.UpstreamError, message: classified.message, retryable: false });
-        return;
-      case 'malformed':
-        this.fail({ code: ErrorCode.UpstreamError, message: 'upstream sent a line that is not a JSON object', retryable: false });
-        return;
-    }
-  }
-
-  /** Nothing forwarded yet means nothing reached the caller: another worker may still try. */
-  private connectionLost(error: unknown, fallback?: string): BusError {
-    if (this.forwardedChunks === 0) return fallback ? { ...unavailableError(error), message: fallback } : unavailableError(error);
-    return lostMidStreamError(error);
+    this.forwardedChunks++;
+    this.sendInStream(chunk);
   }
 
   /**
@@ -266,9 +188,8 @@ export class JobExecution {
    * when it is sent, so keep-alives may still go out while a large reply is being stored.
    */
   private settleFinal(data: Record<string, unknown>, usage: Usage): void {
-    const inline = encodeFinal(this.job.requestId, this.seq, data, usage, this.environment.workerId);
-    if (fitsInline(inline, this.environment.blobs.maxInlineBytes())) {
-      this.seq++;
+    const inline = this.replies.final(data, usage, this.environment.blobs.maxInlineBytes());
+    if (inline !== undefined) {
       this.finish(inline);
       return;
     }
@@ -276,10 +197,9 @@ export class JobExecution {
   }
 
   private async finishByReference(data: Record<string, unknown>, usage: Usage): Promise<void> {
-    // Unique per worker: after a timeout the edge may already run the same request elsewhere.
-    const dataRef = `${this.job.requestId}.${this.environment.workerId}.final`;
+    const dataRef = finalDataBlobName(this.job.requestId, this.environment.workerId);
     try {
-      await this.environment.blobs.put(dataRef, encoder.encode(JSON.stringify(data)));
+      await this.environment.blobs.put(dataRef, encodeFinalData(data));
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       if (!this.finished) this.fail({ code: ErrorCode.UpstreamError, message: `the reply is larger than one message bus message and could not be stored in the object store: ${detail}`, retryable: false });
@@ -290,7 +210,7 @@ export class JobExecution {
       await this.environment.blobs.delete(dataRef).catch(() => undefined);
       return;
     }
-    this.finish(encodeFinalByRef(this.job.requestId, this.seq++, dataRef, usage, this.environment.workerId));
+    this.finish(this.replies.finalByReference(dataRef, usage));
   }
 
   private finish(payload: string): void {
@@ -302,7 +222,7 @@ export class JobExecution {
   private fail(error: BusError): void {
     this.finished = true;
     this.outcome = error.code;
-    this.environment.send(this.replyTo, encodeFailure(this.job.requestId, this.seq++, error, this.environment.workerId));
+    this.environment.send(this.replyTo, this.replies.failure(error));
     this.environment.logger.warn('job failed', {
       requestId: this.job.requestId,
       ...this.trace(),
@@ -348,7 +268,7 @@ export class JobExecution {
 
   private sendKeepAlive(): void {
     if (this.finished) return;
-    this.sendInStream(encodeKeepAlive(this.job.requestId, this.seq++));
+    this.sendInStream(this.replies.keepAlive());
   }
 
   private clearTimers(): void {

@@ -1,11 +1,9 @@
 import type { Msg } from '@corral/bus';
-import { ErrorCode, type Cancel, type Job } from '@corral/protocol';
+import { decodeCancel, decodeJob, encodeFailure, encodeRefuse, ErrorCode, JobStreamError, type Cancel, type Job } from '@corral/protocol';
 import { Interruption, JobExecution, type JobEnvironment } from './job-execution.ts';
-import { encodeFailure, encodeRefuse } from './replies.ts';
 
 /** Cancels that arrived before their job (different subjects may interleave) are remembered briefly. */
 const REMEMBERED_CANCELS = 1024;
-const decoder = new TextDecoder();
 
 /**
  * Admits or refuses incoming jobs, tracks the ones running and routes cancels to them.
@@ -33,9 +31,32 @@ export class JobIntake {
     this.draining = true;
   }
 
-  onJob(job: Job, msg: Msg): void {
+  /** A job message from the edge; one that does not decode is answered with bad_request. */
+  onJobMessage(msg: Msg): void {
     const replyTo = msg.reply;
     if (!replyTo) return; // A job nobody listens to the answer of is not worth a GPU.
+    let job: Job;
+    try {
+      job = decodeJob(msg.data);
+    } catch (error) {
+      this.answerInvalidJob(error, replyTo);
+      return;
+    }
+    this.admit(job, replyTo);
+  }
+
+  /** A cancel that does not decode names no job to stop, so it is dropped. */
+  onCancelMessage(msg: Msg): void {
+    let cancel: Cancel;
+    try {
+      cancel = decodeCancel(msg.data);
+    } catch {
+      return;
+    }
+    this.cancel(cancel);
+  }
+
+  private admit(job: Job, replyTo: string): void {
     const { workerId } = this.environment;
     if (this.earlyCancels.delete(job.requestId)) return;
     if (this.draining) {
@@ -55,14 +76,15 @@ export class JobIntake {
     void execution.run().finally(() => this.release(job.requestId));
   }
 
-  onInvalidJob(error: unknown, msg: Msg): void {
-    if (!msg.reply) return;
+  private answerInvalidJob(error: unknown, replyTo: string): void {
     const detail = error instanceof Error ? error.message.slice(0, 500) : 'invalid job';
     const failure = { code: ErrorCode.BadRequest, message: `invalid job: ${detail}`, retryable: false };
-    this.environment.send(msg.reply, encodeFailure(requestIdOf(msg.data), 0, failure, this.environment.workerId));
+    // The request id, when the message still names one, lets the edge match the error to its request.
+    const requestId = error instanceof JobStreamError ? (error.requestId ?? '') : '';
+    this.environment.send(replyTo, encodeFailure(requestId, 0, failure, this.environment.workerId));
   }
 
-  onCancel(cancel: Cancel): void {
+  private cancel(cancel: Cancel): void {
     const execution = this.running.get(cancel.requestId);
     if (execution) {
       execution.interrupt(Interruption.Cancelled);
@@ -91,16 +113,5 @@ export class JobIntake {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
-  }
-}
-
-/** Best effort: the request id of a message that failed validation, so the edge can match the error. */
-function requestIdOf(data: Uint8Array): string {
-  try {
-    const parsed: unknown = JSON.parse(decoder.decode(data));
-    const requestId = (parsed as { requestId?: unknown } | null)?.requestId;
-    return typeof requestId === 'string' ? requestId : '';
-  } catch {
-    return '';
   }
 }

@@ -2,13 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { configureBlobBucket, connectBus, type Bus } from '@corral/bus';
 import { parseEnv, WorkerConfig } from '@corral/config';
 import { TEST_STORAGE_LIMITS, testStorageEnv } from '@corral/testkit';
-import { Heartbeat, PROTOCOL_VERSION, WorkerReply, type Cancel, type Job } from '@corral/protocol';
+import { decodeWorkerReply, encodeCancel, encodeJob, Heartbeat, PROTOCOL_VERSION, type Job, type WorkerReply } from '@corral/protocol';
 import { silentLogger } from './logger.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 
 /*
  * Test support: talks to a worker through NATS exactly as an edge does (job with a reply inbox,
- * replies decoded with the protocol schemas). Not a test itself.
+ * replies decoded with the protocol's job-stream codec). Not a test itself.
  */
 
 const decoder = new TextDecoder();
@@ -79,10 +79,9 @@ export async function createHarness(options: { natsUrl?: string } = {}): Promise
       const waiters = new Set<() => void>();
       let resolveDone: (replies: WorkerReply[]) => void = () => undefined;
       const done = new Promise<WorkerReply[]>((resolve) => (resolveDone = resolve));
-      const stream = bus.openStream(bus.subjects.workerJobs(workerId), JSON.stringify(job), (data) => {
-        const text = decoder.decode(data);
-        const reply = WorkerReply.parse(JSON.parse(text));
-        raw.push(text);
+      const stream = bus.openStream(bus.subjects.workerJobs(workerId), encodeJob(job), (data) => {
+        const reply = decodeWorkerReply(data);
+        raw.push(decoder.decode(data));
         replies.push(reply);
         for (const check of waiters) check();
         if (TERMINAL.has(reply.type)) resolveDone(replies);
@@ -112,8 +111,7 @@ export async function createHarness(options: { natsUrl?: string } = {}): Promise
       };
     },
     cancel(workerId, requestId) {
-      const cancel: Cancel = { v: PROTOCOL_VERSION, requestId };
-      bus.publishRaw(bus.subjects.workerCancels(workerId), JSON.stringify(cancel));
+      bus.publishRaw(bus.subjects.workerCancels(workerId), encodeCancel(requestId));
     },
     heartbeat(workerId, predicate = () => true) {
       const matches = (heartbeat: Heartbeat) => heartbeat.workerId === workerId && predicate(heartbeat);

@@ -1,13 +1,11 @@
 import { configureBlobBucket, connectBus, deleteBlob, maxInlinePayload, putBlob, readBlob, type Bus } from '@corral/bus';
 import type { WorkerConfig } from '@corral/config';
-import { Cancel, Job } from '@corral/protocol';
 import { HeartbeatLoop } from './heartbeat.ts';
-import { Inventory } from './inventory.ts';
 import { settleWithin } from './settle-within.ts';
 import { JobIntake } from './job-intake.ts';
 import { Interruption, type JobEnvironment } from './job-execution.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createOllamaClient } from './ollama-client.ts';
+import { createOllamaUpstream } from './upstreams/ollama/upstream.ts';
 import { resolveWorkerId } from './worker-id.ts';
 
 export interface WorkerOptions {
@@ -31,22 +29,25 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, base: { service: 'worker', workerId } });
   const maxInflight = Math.max(1, config.WORKER_MAX_INFLIGHT);
   const heartbeatIntervalMs = Math.max(1, config.HEARTBEAT_INTERVAL_MS);
-  const client = createOllamaClient({ url: config.OLLAMA_URL, maxInflight });
+  const upstream = createOllamaUpstream({
+    url: config.OLLAMA_URL,
+    maxInflight,
+    unresponsiveAfterMs: Math.max(config.OLLAMA_UNRESPONSIVE_MS, 2 * heartbeatIntervalMs),
+  });
 
   let bus: Bus;
   try {
     bus = await connectBus({ servers: config.NATS_URL, name: `corral-worker-${workerId}`, prefix: config.CORRAL_PREFIX });
   } catch (error) {
-    await client.destroy();
+    await upstream.destroy();
     throw error;
   }
   watchConnection(bus, logger);
   configureBlobBucket(bus, { maxBucketBytes: config.BLOB_BUCKET_MAX_BYTES });
 
-  const inventory = new Inventory(client, { unresponsiveAfterMs: Math.max(config.OLLAMA_UNRESPONSIVE_MS, 2 * heartbeatIntervalMs) });
   const environment: JobEnvironment = {
     workerId,
-    client,
+    upstream,
     blobs: {
       maxInlineBytes: () => maxInlinePayload(bus),
       read: (name) => readBlob(bus, name),
@@ -66,27 +67,21 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
         return false;
       }
     },
-    onModelMissing: () => inventory.invalidate(),
-    onUpstreamAnswered: () => inventory.noteAnswer(),
   };
   const intake = new JobIntake(environment, maxInflight);
   const heartbeat = new HeartbeatLoop({
     bus,
     workerId,
-    upstream: config.OLLAMA_URL,
+    upstream: upstream.location,
     capacity: Math.max(1, config.WORKER_CAPACITY),
     maxInflight,
     intervalMs: heartbeatIntervalMs,
-    inventory,
+    inventory: upstream.inventory,
     load: () => ({ inflight: intake.inflight, draining: intake.isDraining }),
     logger,
   });
 
-  const subjects = bus.subjects;
-  bus.subscribe(subjects.workerJobs(workerId), Job, (job, msg) => intake.onJob(job, msg), {
-    onInvalid: (error, msg) => intake.onInvalidJob(error, msg),
-  });
-  bus.subscribe(subjects.workerCancels(workerId), Cancel, (cancel) => intake.onCancel(cancel));
+  subscribeJobs(bus, workerId, intake);
   // The server must know the subscriptions before anyone learns this worker exists.
   await bus.nc.flush();
   await heartbeat.start();
@@ -111,7 +106,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       // Already closed (stop() raced the drain): nothing left to flush.
       logger.debug('nats drain skipped', { error });
     }
-    await client.destroy().catch(() => undefined);
+    await upstream.destroy().catch(() => undefined);
     logger.info('drained');
   }
 
@@ -121,7 +116,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     intake.interruptAll(Interruption.Stopped);
     // Either may already be closed by a finished drain; stopping twice is not an error.
     await bus.close().catch(() => undefined);
-    await client.destroy().catch(() => undefined);
+    await upstream.destroy().catch(() => undefined);
   }
 
   return {
@@ -130,6 +125,20 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     stop: () => (stopping ??= stop()),
     inflight: () => intake.inflight,
   };
+}
+
+/** The intake decodes jobs and cancels itself (the protocol's job-stream codec), to answer an invalid job by its request id. */
+function subscribeJobs(bus: Bus, workerId: string, intake: JobIntake): void {
+  bus.nc.subscribe(bus.subjects.workerJobs(workerId), {
+    callback: (error, msg) => {
+      if (!error) intake.onJobMessage(msg);
+    },
+  });
+  bus.nc.subscribe(bus.subjects.workerCancels(workerId), {
+    callback: (error, msg) => {
+      if (!error) intake.onCancelMessage(msg);
+    },
+  });
 }
 
 function settlesWithin(promise: Promise<void>, timeoutMs: number): Promise<boolean> {

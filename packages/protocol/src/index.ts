@@ -3,7 +3,11 @@ export { createSubjects, type Subjects, type AccountingOperation } from './subje
 export { ErrorCode, BusError } from './errors.ts';
 export { Job, JobKind, Cancel, BlobName } from './job.ts';
 export { validTraceparent } from './trace-context.ts';
-export { Usage, Accept, Refuse, Chunk, Final, Failure, KeepAlive, WorkerReply, encodeRawChunk } from './reply.ts';
+export { Usage, Accept, Refuse, Chunk, Final, Failure, KeepAlive, WorkerReply } from './reply.ts';
+export { encodeJob, encodeCancel, encodeAccept, encodeRefuse, encodeRawChunk, encodeFinal, encodeFinalByReference, encodeFailure, encodeKeepAlive } from './job-stream/encode.ts';
+export { decodeJob, decodeCancel, decodeWorkerReply, decodeFinalData, JobStreamError, StreamFault } from './job-stream/decode.ts';
+export { ReplyWriter, ReplyReader } from './job-stream/sequence.ts';
+export { fitsInline, planJob, jobBodyBlobName, finalDataBlobName, encodeFinalData, type InlineJob, type JobPlan } from './job-stream/inline.ts';
 export { Heartbeat, WorkerModel } from './heartbeat.ts';
 export { KeyInfo, KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResult, KeyUpdateRequest, KeyUpdateResult, KeyRevokeRequest, KeyRevokeResult } from './accounting/keys.ts';
 export { ThinkSetting, KeepAliveSetting, ModelConfig, ModelSetRequest, ModelSetResult, ModelListRequest, ModelListResult, ModelDeleteRequest, ModelDeleteResult } from './accounting/models.ts';

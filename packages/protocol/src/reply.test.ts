@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WorkerReply, encodeRawChunk } from './reply.ts';
+import { encodeRawChunk } from './job-stream/encode.ts';
+import { WorkerReply } from './reply.ts';
 
 const usage = { promptTokens: 5, completionTokens: 0 };
 const final = { v: 1, type: 'final', requestId: 'req-1', seq: 3, usage, workerId: 'w1' } as const;

@@ -46,11 +46,3 @@ export type Chunk = z.infer<typeof Chunk>;
 export type Final = z.infer<typeof Final>;
 export type Failure = z.infer<typeof Failure>;
 export type KeepAlive = z.infer<typeof KeepAlive>;
-
-/**
- * Builds a chunk reply around a raw NDJSON line without parsing it: the worker's hot path forwards
- * Ollama's bytes with as little re-encoding as possible. The line must be one JSON object.
- */
-export function encodeRawChunk(requestId: string, seq: number, rawJsonObject: string): string {
-  return `{"v":${PROTOCOL_VERSION},"type":"chunk","requestId":${JSON.stringify(requestId)},"seq":${seq},"data":${rawJsonObject}}`;
-}

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@corral/protocol';
+import { ErrorCode, type BusError } from '@corral/protocol';
 
 /** A failed job as the edge sees it: a bus error code plus what the HTTP layer needs to render it. */
 export class JobError extends Error {
@@ -32,4 +32,13 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
 
 export function httpStatusOf(error: JobError): number {
   return STATUS_BY_CODE[error.code];
+}
+
+/** A worker's error as the client should see it; a busy or full worker suggests when to try again. */
+export function toJobError(error: BusError, retryAfterSeconds: number): JobError {
+  const retryable = error.retryable || error.code === ErrorCode.UpstreamBusy || error.code === ErrorCode.WorkerFull;
+  return new JobError(error.code, error.message, {
+    ...(error.status !== undefined ? { upstreamStatus: error.status } : {}),
+    ...(retryable ? { retryAfterSeconds } : {}),
+  });
 }

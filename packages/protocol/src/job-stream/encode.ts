@@ -1,9 +1,21 @@
-import { PROTOCOL_VERSION, type Accept, type BusError, type Failure, type Final, type KeepAlive, type Refuse, type Usage } from '@corral/protocol';
+import type { BusError } from '../errors.ts';
+import type { Cancel, Job } from '../job.ts';
+import type { Accept, Failure, Final, KeepAlive, Refuse, Usage } from '../reply.ts';
+import { PROTOCOL_VERSION } from '../version.ts';
 
 /*
- * Encoders of the worker's replies. They build the typed object and stringify it: the hot path
- * skips zod (the types keep the shape honest at compile time). Chunks use encodeRawChunk instead.
+ * Encoders of every job-stream message. They build the typed object and stringify it: the hot path
+ * skips zod (the types keep the shape honest at compile time), and decode.ts checks what arrives.
  */
+
+export function encodeJob(job: Job): string {
+  return JSON.stringify(job);
+}
+
+export function encodeCancel(requestId: string, reason?: string): string {
+  const cancel: Cancel = { v: PROTOCOL_VERSION, requestId, ...(reason ? { reason } : {}) };
+  return JSON.stringify(cancel);
+}
 
 export function encodeAccept(requestId: string, workerId: string): string {
   const reply: Accept = { v: PROTOCOL_VERSION, type: 'accept', requestId, workerId };
@@ -15,13 +27,21 @@ export function encodeRefuse(requestId: string, workerId: string, error: BusErro
   return JSON.stringify(reply);
 }
 
+/**
+ * Builds a chunk reply around a raw NDJSON line without parsing it: the worker's hot path forwards
+ * Ollama's bytes with as little re-encoding as possible. The line must be one JSON object.
+ */
+export function encodeRawChunk(requestId: string, seq: number, rawJsonObject: string): string {
+  return `{"v":${PROTOCOL_VERSION},"type":"chunk","requestId":${JSON.stringify(requestId)},"seq":${seq},"data":${rawJsonObject}}`;
+}
+
 export function encodeFinal(requestId: string, seq: number, data: Record<string, unknown>, usage: Usage, workerId: string): string {
   const reply: Final = { v: PROTOCOL_VERSION, type: 'final', requestId, seq, data, usage, workerId };
   return JSON.stringify(reply);
 }
 
 /** A final whose native object was stored as blob `dataRef` because the reply would not fit in one NATS message. */
-export function encodeFinalByRef(requestId: string, seq: number, dataRef: string, usage: Usage, workerId: string): string {
+export function encodeFinalByReference(requestId: string, seq: number, dataRef: string, usage: Usage, workerId: string): string {
   const reply: Final = { v: PROTOCOL_VERSION, type: 'final', requestId, seq, dataRef, usage, workerId };
   return JSON.stringify(reply);
 }
@@ -34,12 +54,4 @@ export function encodeFailure(requestId: string, seq: number, error: BusError, w
 export function encodeKeepAlive(requestId: string, seq: number): string {
   const reply: KeepAlive = { v: PROTOCOL_VERSION, type: 'keepalive', requestId, seq };
   return JSON.stringify(reply);
-}
-
-/**
- * Whether an encoded reply fits in `maxBytes` (see maxInlinePayload). A UTF-16 code unit never takes
- * more than 3 bytes in UTF-8, so the common small reply is judged without measuring it.
- */
-export function fitsInline(payload: string, maxBytes: number): boolean {
-  return payload.length * 3 <= maxBytes || Buffer.byteLength(payload) <= maxBytes;
 }

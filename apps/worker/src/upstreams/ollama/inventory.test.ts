@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Inventory } from './inventory.ts';
-import { createOllamaClient, type OllamaClient } from './ollama-client.ts';
+import { createOllamaClient, type OllamaClient } from './client.ts';
 
 /** Generous, so a healthy answer is never late even on a loaded machine; a silent poll costs this much. */
 const UNRESPONSIVE_AFTER_MS = 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFromStatus, errorMessageFromBody, unavailableError } from './upstream-error.ts';
+import { errorFromStatus, errorMessageFromBody, unavailableError } from './errors.ts';
 
 describe('errorFromStatus', () => {
   it.each([

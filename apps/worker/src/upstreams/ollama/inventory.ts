@@ -1,15 +1,6 @@
-import type { WorkerModel } from '@corral/protocol';
+import type { InventorySnapshot, UpstreamInventory } from '../../upstream.ts';
 import { loadedNames, PsWire, TagsWire, toWorkerModels } from './models.ts';
-import type { OllamaClient } from './ollama-client.ts';
-
-export interface InventorySnapshot {
-  models: WorkerModel[];
-  /**
-   * False when Ollama refused or failed the last poll, or has answered nothing at all (no poll,
-   * no job) for `unresponsiveAfterMs`. A slow answer is still an answer.
-   */
-  healthy: boolean;
-}
+import type { OllamaClient } from './client.ts';
 
 export interface InventoryOptions {
   /** Installed models change rarely: /api/tags is re-read at most this often. Default: 5000 ms. */
@@ -24,7 +15,7 @@ export interface InventoryOptions {
 }
 
 /** What Ollama has installed (/api/tags, cached) and what it has loaded (/api/ps, every poll). */
-export class Inventory {
+export class Inventory implements UpstreamInventory {
   private tags: TagsWire | undefined;
   private tagsFetchedAt = -Infinity;
   private snapshot: InventorySnapshot = { models: [], healthy: false };

@@ -1,0 +1,39 @@
+import { BlobError, BlobFailure, deleteBlob, putBlob, takeBlob, type Bus } from '@corral/bus';
+import { decodeFinalData, ErrorCode } from '@corral/protocol';
+import { JobError } from './job-error.ts';
+
+/* The object store's part in a run: a body too large for one NATS message, a final sent by reference. */
+
+/** Stores a job's body as a blob; rejects with the JobError the client should see. */
+export async function storeJobBody(bus: Bus, blob: { name: string; bytes: Uint8Array }, retryAfterSeconds: number): Promise<void> {
+  try {
+    await putBlob(bus, blob.name, blob.bytes);
+  } catch (error) {
+    if (error instanceof BlobError && error.reason === BlobFailure.TooLarge) {
+      throw new JobError(ErrorCode.BadRequest, `This request is too large to send to a worker: ${error.message}. Send fewer or smaller images or inputs.`);
+    }
+    throw new JobError(ErrorCode.UpstreamUnavailable, 'the request is larger than one message bus message, and the object store that carries such requests to workers is unavailable; try again shortly', {
+      retryAfterSeconds,
+    });
+  }
+}
+
+/** Best effort: the bucket's TTL removes what a failed delete leaves behind. */
+export function releaseJobBody(bus: Bus, name: string): void {
+  void deleteBlob(bus, name).catch(() => undefined);
+}
+
+/** The native object of a final sent by reference; the blob was written for this run alone, so it is taken. */
+export async function fetchFinalData(bus: Bus, dataRef: string, retryAfterSeconds: number): Promise<Record<string, unknown>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await takeBlob(bus, dataRef);
+  } catch {
+    throw new JobError(ErrorCode.UpstreamUnavailable, "the worker's answer is larger than one message bus message, and the object store holding it could not be read; try again shortly", {
+      retryAfterSeconds,
+    });
+  }
+  const data = decodeFinalData(bytes);
+  if (!data) throw new JobError(ErrorCode.Internal, 'malformed reply from worker');
+  return data;
+}

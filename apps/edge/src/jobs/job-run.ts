@@ -1,0 +1,24 @@
+import type { InlineJob, Usage } from '@corral/protocol';
+
+export type JobEvent =
+  | { type: 'chunk'; data: Record<string, unknown> }
+  | { type: 'final'; data: Record<string, unknown>; usage: Usage; workerId: string };
+
+/** A job as routes build it: always with its body inline; the dispatcher decides how the body travels. */
+export type JobSpec = InlineJob;
+
+export interface JobRun {
+  readonly requestId: string;
+  /** Native chunks in order, then one final; throws a JobError when the job fails. */
+  readonly events: AsyncIterableIterator<JobEvent>;
+  /** The worker serving the job, once one accepted it. */
+  workerId(): string | undefined;
+  /** Stops the job: the worker aborts its Ollama request (frees the GPU). */
+  cancel(reason: string): void;
+}
+
+export interface DispatcherOptions {
+  acceptTimeoutMs: number;
+  idleTimeoutMs: number;
+  retryAfterSeconds: number;
+}
