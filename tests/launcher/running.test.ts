@@ -155,7 +155,7 @@ describe('pnpm start', () => {
     expect((await untilChatSucceeds(launcher, edgeUrl)).length).toBeGreaterThan(0);
     // The rest kept serving: the edge is the process it was, nothing was stopped.
     expect(isAlive(Number(edgePid))).toBe(true);
-    expect(launcher.output()).not.toContain('stopping');
+    expect(launcher.output()).not.toMatch(/^corral {5}\| stopping/m);
 
     // Ctrl-C: the terminal signals the whole foreground process group (pnpm, its shell, the launcher).
     process.kill(-launcher.process.pid!, 'SIGINT');
@@ -180,7 +180,8 @@ describe('pnpm start', () => {
 
     expect(await launcher.exited).toBe(1);
     const output = launcher.output();
-    expect(output.match(/edge exited unexpectedly \(code 1\); restarting it in/g)).toHaveLength(4);
+    // Four restarts, the fifth crash within the minute is the verdict (more only if boots took over a minute).
+    expect(output.match(/edge exited unexpectedly \(code 1\); restarting it in/g)?.length).toBeGreaterThanOrEqual(4);
     const verdict = /corral {5}\| edge crashed 5 times within 60\.0 s \(last: code 1\); giving up and stopping everything\. The last lines edge printed:\n((?: {2}.*\n)+)/.exec(output);
     expect(verdict, output).not.toBeNull();
     expect(verdict![1]).toContain('EADDRINUSE');
