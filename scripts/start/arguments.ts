@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+import { isEnabled } from './environment.ts';
 import { LauncherError } from './errors.ts';
 
 export interface LauncherArguments {
@@ -15,18 +17,26 @@ Runs the whole Corral on this machine: NATS, Postgres, accounting, worker and ed
   --help       show this text
 
 Environment: NATS_URL, DATABASE_URL, OLLAMA_URL (default http://127.0.0.1:11434),
-PORT (default 8080), CORRAL_PREFIX, EMULATOR_PORT (default 11434).`;
+PORT (default 8080), CORRAL_PREFIX, EMULATOR_PORT (default 11434),
+NATS_SERVER_DOWNLOAD_URL (mirror of the nats-server releases), CORRAL_NO_DOWNLOAD=1 (never download).`;
 
-const truthy = new Set(['1', 'true', 'yes', 'on']);
+const options = {
+  emulator: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export function parseArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): LauncherArguments {
-  const parsed: LauncherArguments = { emulator: truthy.has((env.CORRAL_EMULATOR ?? '').toLowerCase()), help: false };
-  for (const argument of argv) {
-    if (argument === '--emulator') parsed.emulator = true;
-    else if (argument === '--help' || argument === '-h') parsed.help = true;
-    // pnpm passes a literal `--` through when people type `pnpm start -- --emulator`.
-    else if (argument === '--') continue;
-    else throw new LauncherError(`unknown argument ${argument}\n\n${usage}`);
+  // pnpm passes a literal `--` through when people type `pnpm start -- --emulator`.
+  const { values, tokens } = parseArgs({ args: argv.filter((argument) => argument !== '--'), options, strict: false, allowPositionals: true, tokens: true });
+  // Not strict, so that a mistake is named in the launcher's own words, with the usage below it.
+  for (const token of tokens) {
+    if (token.kind === 'positional' || (token.kind === 'option' && !Object.hasOwn(options, token.name))) {
+      throw new LauncherError(`unknown argument ${token.kind === 'positional' ? token.value : token.rawName}\n\n${usage}`);
+    }
+    if (token.kind === 'option' && token.value !== undefined) throw new LauncherError(`${token.rawName} takes no value\n\n${usage}`);
   }
-  return parsed;
+  return {
+    emulator: values.emulator === true || isEnabled(env, 'CORRAL_EMULATOR'),
+    help: values.help === true,
+  };
 }

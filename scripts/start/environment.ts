@@ -17,3 +17,10 @@ export function redactUrl(url: string): string {
     return url;
   }
 }
+
+const enabledValues = new Set(['1', 'true', 'yes', 'on']);
+
+/** A yes/no switch such as CORRAL_EMULATOR=1: on for 1, true, yes or on (any case). */
+export function isEnabled(env: Environment, name: string): boolean {
+  return enabledValues.has((setting(env, name) ?? '').toLowerCase());
+}

@@ -6,6 +6,7 @@ import { LauncherError } from './errors.ts';
 import { formatPrefix } from './line-prefixer.ts';
 import { resolveNats } from './nats.ts';
 import { resolvePostgres } from './postgres.ts';
+import { stopSignals } from './signal-ownership.ts';
 import { defaultEdgePort, defaultOllamaUrl, planServices, serviceEnvironment, type Runtime } from './services.ts';
 import { Supervisor } from './supervisor.ts';
 
@@ -29,7 +30,7 @@ export async function runLauncher(argv: readonly string[], env: Environment, roo
   const supervisor = new Supervisor(say);
   installSignalHandlers(supervisor);
   try {
-    const nats = await resolveNats(env, supervisor, root);
+    const nats = await resolveNats(env, supervisor, root, { say });
     say(`NATS: ${redactUrl(nats.url)} (${nats.source})`);
     const postgres = await resolvePostgres(env);
     if (postgres.stop) supervisor.addCleanup(postgres.stop);
@@ -41,7 +42,8 @@ export async function runLauncher(argv: readonly string[], env: Environment, roo
     if (supervisor.isStopping) return await supervisor.done;
 
     const serviceEnv = serviceEnvironment(env, { natsUrl: nats.url, databaseUrl: postgres.url, ollamaUrl });
-    for (const spec of planServices(root, serviceEnv, runtime, existsSync)) supervisor.start(spec, 'service');
+    const services = planServices(root, serviceEnv, runtime, existsSync).map((spec) => supervisor.start(spec, 'service'));
+    say(`started ${services.map((child) => `${child.spec.name} (pid ${child.pid ?? 'none'})`).join(', ')}; a crashed one is restarted`);
     say(`edge on http://127.0.0.1:${setting(env, 'PORT') ?? defaultEdgePort} (Ctrl-C stops everything)`);
     return await supervisor.done;
   } catch (error) {
@@ -61,8 +63,8 @@ function installSignalHandlers(supervisor: Supervisor): void {
     say(`${signal}: stopping (the worker drains its jobs; press Ctrl-C again to force)`);
     void supervisor.shutdown(0);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A closed terminal (SIGHUP) stops everything in order too, rather than leaving children behind.
+  for (const signal of stopSignals) process.on(signal, onSignal);
   // Children run in their own process groups, so nothing else stops them if the launcher dies.
   process.on('exit', () => supervisor.signalAll('SIGTERM'));
 }

@@ -1,6 +1,6 @@
 import type { Environment } from './environment.ts';
 import { LauncherError } from './errors.ts';
-import { resolveDatabase } from '@corral/db';
+import { importOwningSignals } from './signal-ownership.ts';
 
 export interface ResolvedPostgres {
   url: string;
@@ -21,6 +21,8 @@ const SOURCE_LABEL: Record<string, string> = {
  * missing); else an embedded Postgres from the npm package's binaries, owned by the launcher.
  */
 export async function resolvePostgres(env: Environment, dataDir = '.corral'): Promise<ResolvedPostgres> {
+  // Loaded here, not imported at the top, so that the signal handlers it registers can be taken back.
+  const { resolveDatabase } = await importOwningSignals(() => import('@corral/db'));
   try {
     const resolved = await resolveDatabase(env, { dataDir });
     return { url: resolved.url, source: SOURCE_LABEL[resolved.source] ?? resolved.source, ...(resolved.stop ? { stop: resolved.stop } : {}) };

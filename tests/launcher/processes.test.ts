@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildSpec, Output, RunningChild } from '../../scripts/start/child.ts';
 import { startNatsServer } from '../../scripts/start/nats.ts';
@@ -34,26 +34,73 @@ afterEach(async () => {
   await Promise.all(supervisors.splice(0).map((supervisor) => supervisor.shutdown(0)));
 });
 
+/** Quick restarts, and a window no slow machine can outlast, so a test decides how many crashes make a loop. */
+const quickPolicy = { initialDelayMs: 10, maxDelayMs: 40, maxCrashes: 3, windowMs: 10 * 60_000, healthyAfterMs: 10 * 60_000 };
+
 function supervisor(output: Output, said: string[] = []): Supervisor {
-  const created = new Supervisor((message) => said.push(message), output);
+  const created = new Supervisor((message) => said.push(message), output, quickPolicy);
   supervisors.push(created);
   return created;
 }
 
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 describe('Supervisor', () => {
-  it('stops everything and exits 1 when a child dies unexpectedly', async () => {
+  it('restarts a child that died unexpectedly and keeps the rest running', async () => {
     const output = collectingOutput();
     const said: string[] = [];
     const launcher = supervisor(output, said);
     const steady = launcher.start(nodeChild('steady', drainingChild), 'service');
     await nextLine(steady, 'ready');
-    launcher.start(nodeChild('crasher', 'console.log("boom"); process.exit(3)'), 'service');
+    // Crashes on its first run only: the marker file tells the restarted process it ran before.
+    const marker = join(mkdtempSync(join(tmpdir(), 'corral-crash-once-')), 'crashed');
+    const crashOnce = `
+      const fs = require('node:fs');
+      if (!fs.existsSync(${JSON.stringify(marker)})) { fs.writeFileSync(${JSON.stringify(marker)}, ''); console.log('boom'); process.exit(3); }
+      console.log('back');
+      setInterval(() => undefined, 1000);
+    `;
+    launcher.start(nodeChild('crasher', crashOnce), 'service');
+
+    await until(() => output.text().includes('crasher    | back\n'));
+    expect(said.find((message) => message.startsWith('crasher exited unexpectedly (code 3); restarting it in '))).toBeDefined();
+    expect(said.some((message) => /^crasher restarted \(pid \d+\)$/.test(message))).toBe(true);
+    expect(steady.isRunning()).toBe(true);
+    expect(launcher.isStopping).toBe(false);
+
+    await launcher.shutdown(0);
+    expect(await launcher.done).toBe(0);
+    expect(output.text()).toContain('steady     | stopping on SIGTERM\n');
+    rmSync(dirname(marker), { recursive: true, force: true });
+  });
+
+  it('gives up on a crash loop, naming the service and its last lines, stops the rest and exits 1', async () => {
+    const output = collectingOutput();
+    const said: string[] = [];
+    const launcher = supervisor(output, said);
+    const steady = launcher.start(nodeChild('steady', drainingChild), 'service');
+    await nextLine(steady, 'ready');
+    launcher.start(nodeChild('crasher', 'console.log("loading config"); console.error("config is broken"); process.exit(3)'), 'service');
 
     expect(await launcher.done).toBe(1);
-    expect(said).toContain('crasher exited unexpectedly (code 3); stopping everything');
+    expect(said.filter((message) => message.startsWith('crasher exited unexpectedly (code 3); restarting'))).toHaveLength(2);
+    const verdict = said.find((message) => message.startsWith('crasher crashed 3 times'));
+    expect(verdict).toBe(
+      'crasher crashed 3 times within 600.0 s (last: code 3); giving up and stopping everything. The last lines crasher printed:\n  loading config\n  config is broken',
+    );
     expect(await steady.exited).toEqual({ code: 0, signal: null });
     expect(output.text()).toContain('steady     | stopping on SIGTERM\n');
-    expect(output.text()).toContain('crasher    | boom\n');
+  });
+
+  it('restarts nothing once a shutdown has begun', async () => {
+    const said: string[] = [];
+    const launcher = supervisor(collectingOutput(), said);
+    const child = launcher.start(nodeChild('worker', drainingChild), 'service');
+    await nextLine(child, 'ready');
+    await launcher.shutdown(0);
+    expect(said.some((message) => message.includes('restart'))).toBe(false);
   });
 
   it('on shutdown stops services before infrastructure, then runs cleanups', async () => {
@@ -75,12 +122,13 @@ describe('Supervisor', () => {
     expect(cleanedUpAfterBus).toBe(true);
   });
 
-  it('reports a command that cannot be started as an unexpected exit', async () => {
+  it('gives up on a command that cannot be started, with the reason', async () => {
     const said: string[] = [];
     const launcher = supervisor(collectingOutput(), said);
     launcher.start({ name: 'ghost', command: '/nonexistent/binary', args: [], cwd: process.cwd(), env: {} }, 'service');
     expect(await launcher.done).toBe(1);
-    expect(said).toContain('ghost exited unexpectedly (failed to start); stopping everything');
+    expect(said[0]).toMatch(/^ghost exited unexpectedly \(failed to start\); restarting it in [\d.]+ s, the rest keep serving$/);
+    expect(said.at(-1)).toMatch(/^ghost crashed 3 times within 600\.0 s \(last: failed to start\); giving up and stopping everything\. The last lines ghost printed:\n {2}could not start: spawn \/nonexistent\/binary ENOENT$/);
   });
 });
 
