@@ -17,7 +17,7 @@ Runs the whole Corral on this machine: NATS, Postgres, accounting, worker and ed
   --help       show this text
 
 Environment: NATS_URL, DATABASE_URL, OLLAMA_URL (default http://127.0.0.1:11434),
-PORT (default 8080), CORRAL_PREFIX, EMULATOR_PORT (default 11434),
+PORT (default 8080), CORRAL_PREFIX, EMULATOR_PORT (default 11435),
 NATS_SERVER_DOWNLOAD_URL (mirror of the nats-server releases), CORRAL_NO_DOWNLOAD=1 (never download).`;
 
 const options = {

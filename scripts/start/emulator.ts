@@ -6,7 +6,8 @@ import { pickPort, waitForPort } from './probe.ts';
 import { typescriptChild, type Runtime } from './services.ts';
 import type { Supervisor } from './supervisor.ts';
 
-export const defaultEmulatorPort = 11434;
+/** Beside Ollama's own 11434, so the emulator never takes the port a real Ollama wants. */
+export const defaultEmulatorPort = 11435;
 const entry = 'src/emulator/main.ts';
 
 /** The first http(s) URL in a line the emulator prints, with a wildcard bind address made dialable. */
@@ -22,7 +23,7 @@ export function emulatorUrlFromLine(line: string): string | undefined {
   }
 }
 
-/** Starts the Ollama emulator (EMULATOR_PORT, else 11434 when free) and returns its URL once it answers. */
+/** Starts the Ollama emulator (EMULATOR_PORT, else 11435 when free) and returns its URL once it answers. */
 export async function startEmulator(env: Environment, supervisor: Supervisor, root: string, runtime: Runtime): Promise<string> {
   const directory = join(root, 'packages', 'testkit');
   if (!existsSync(join(directory, entry))) {

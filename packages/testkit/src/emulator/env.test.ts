@@ -5,7 +5,7 @@ describe('emulatorOptionsFromEnv', () => {
   it('defaults to Ollama-like settings', () => {
     expect(emulatorOptionsFromEnv({})).toEqual({
       host: '127.0.0.1',
-      port: 11434,
+      port: 11435,
       tokensPerReply: 12,
       tokenDelayMs: 0,
       numParallel: 1,

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { EmulatorOptions } from './types.ts';
 
 const EmulatorEnv = z.object({
-  /** Port to listen on. Default: 11434 (Ollama's). */
-  EMULATOR_PORT: integer(11434),
+  /** Port to listen on. Default: 11435, beside Ollama's own 11434 so both can run on one host. */
+  EMULATOR_PORT: integer(11435),
   /** Interface to bind. Default: 127.0.0.1. */
   EMULATOR_HOST: optionalString,
   /** Content tokens per reply. Default: 12. */
