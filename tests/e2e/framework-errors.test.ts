@@ -1,5 +1,6 @@
 import { dropDatabase, testDatabaseUrl } from '@corral/db';
 import { startStack, type Stack } from '@corral/testkit';
+import { connect } from 'node:net';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +86,7 @@ describe('framework-level errors, empty bodies and request ids', () => {
     connection.close();
   });
 
-  it('answers a declared body over the limit with a 413 at once, before a byte of it was sent, and closes the connection', async () => {
+  it('answers a declared body over the limit that never comes with a 413, without waiting for an upload, and closes the connection', async () => {
     const connection = sendRaw(
       stack.edgeUrl,
       `POST /v1/chat/completions HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${100 * 1024 * 1024}\r\n\r\n`,
@@ -96,6 +97,29 @@ describe('framework-level errors, empty bodies and request ids', () => {
     expect(response.clientOpenWhenAnswered).toBe(true);
     expect(response.headers.connection).toBe('close');
     await connection.serverClosed;
+  });
+
+  it('lets a client that uploads an over-limit body eagerly read the 413 instead of a reset', async () => {
+    const url = new URL(stack.edgeUrl);
+    const size = 30 * 1024 * 1024;
+    const socket = connect(Number(url.port), url.hostname);
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (piece: string) => (answer += piece));
+    const writeFailed = new Promise<Error | undefined>((resolve) => {
+      socket.on('error', resolve);
+      socket.on('close', () => resolve(undefined));
+    });
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`);
+    // The whole body, written without waiting for the answer, as fetch and the SDKs do.
+    const piece = Buffer.alloc(256 * 1024, 0x20);
+    for (let sent = 0; sent < size; sent += piece.length) {
+      if (!socket.write(piece)) await new Promise((resolve) => socket.once('drain', resolve));
+    }
+    while (!answer.includes('request_too_large')) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.end();
+    expect(await writeFailed).toBeUndefined();
+    expect(answer.startsWith('HTTP/1.1 413')).toBe(true);
   });
 
   it('answers a malformed percent-escape with a 400 and an over-long id with a 404, both in OpenAI’s format', async () => {

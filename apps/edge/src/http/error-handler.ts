@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JobError } from '../jobs/job-error.ts';
-import { discardRequestBody } from './drain-request.ts';
+import { DISCARD_IDLE_MS, discardRequestBody } from './drain-request.ts';
 import { FailureKind, HttpError, fromJobError, kindOfStatus } from './http-error.ts';
 import { renderOpenAIError } from './openai-error-renderer.ts';
 import { isDecompressionError } from './request-encoding.ts';
@@ -44,16 +44,16 @@ export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyRep
 
 /**
  * What to do with the rest of a body refused as too large; true when the connection stays usable.
- * A declared length over the limit is refused before a byte is read, and the answer goes out at
- * once: the client may be waiting to send (or never will), and its upload could not be accepted
- * anyway, so the connection closes after the answer. A body found too large while reading (chunked,
- * or compressed past the limit) is drained first, so a client still uploading reads the answer
- * instead of seeing the connection reset.
+ * The rest is read and dropped before answering, so a client still uploading reads the answer
+ * instead of a reset (EPIPE): Node stops reading a request once its answer is written. A declared
+ * length over the limit is refused before a byte is read, and its client may never send the body:
+ * the answer goes out as soon as the client has been quiet for DISCARD_IDLE_MS, not after the
+ * whole discard allowance, and the connection then closes.
  */
-async function settleRefusedBody(request: FastifyRequest): Promise<boolean> {
+function settleRefusedBody(request: FastifyRequest): Promise<boolean> {
   const declaredLength = Number(request.headers['content-length']);
-  if (declaredLength > request.routeOptions.bodyLimit) return false;
-  return discardRequestBody(request.raw);
+  const declaredTooLarge = declaredLength > request.routeOptions.bodyLimit;
+  return discardRequestBody(request.raw, declaredTooLarge ? { idleMs: DISCARD_IDLE_MS } : {});
 }
 
 const ROUTE_METHODS = ['GET', 'POST', 'DELETE'] as const;
