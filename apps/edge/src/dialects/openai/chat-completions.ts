@@ -18,6 +18,8 @@ import { fetchImages, imagePolicy } from '../../pipeline/images.ts';
 import { openAIErrorBody, refuse, unwrap } from './errors.ts';
 import { fanOutBytesRefusal, fanOutLimits, jobCountRefusal } from './fan-out-limits.ts';
 import { OPENAI_DATA_STREAM } from './framing.ts';
+import { nativeContext } from './native-context.ts';
+import { choiceEventStream } from './choice-stream.ts';
 
 /**
  * Where each image URL first appears (`messages[i].content[j].image_url`), so a refused download
@@ -55,7 +57,7 @@ export function chatCompletionsDialect(context: EdgeContext): Dialect<ChatComple
     admit: (chat) => refuse(jobCountRefusal({ prompts: 1, samples: chat.n ?? 1 }, limits)),
     async plan(chat: ChatCompletionRequest, target: ModelTarget): Promise<Generation<ChatChunk>> {
       const resolvedImages = await downloadImages(context, chat);
-      const translation = unwrap(chatToNative(chat, { model: target.model, ...(target.overrides ? { overrides: target.overrides } : {}), ...(resolvedImages ? { resolvedImages } : {}) }));
+      const translation = unwrap(chatToNative(chat, { ...nativeContext(target), ...(resolvedImages ? { resolvedImages } : {}) }));
       const choices = translation.choices;
       // Measured after translation: images fetched from URLs travel in every choice's copy too.
       if (choices > 1) refuse(fanOutBytesRefusal(JSON.stringify(translation.native).length * choices, choices, limits));
@@ -69,33 +71,14 @@ export function chatCompletionsDialect(context: EdgeContext): Dialect<ChatComple
         ...(translation.forcedToolNames ? { forcedToolNames: translation.forcedToolNames } : {}),
         parallelToolCalls: translation.parallelToolCalls,
       };
-      if (!translation.stream) {
-        const aggregator = createChatCompletionAggregator(streamOptions, choices);
-        return { jobs, answer: { stream: false, aggregate: { push: (choice, chunk) => aggregator.push(choice, chunk), finish: (choice, chunk) => aggregator.finish(choice, chunk), result: () => aggregator.result() } } };
-      }
+      if (!translation.stream) return { jobs, answer: { stream: false, aggregate: createChatCompletionAggregator(streamOptions, choices) } };
 
       // With several choices, usage comes once, summed, in a chunk of its own after them all.
       const usageApart = translation.includeUsage && choices > 1;
       const translators = Array.from({ length: choices }, (_, choiceIndex) => createChatStreamTranslator({ ...streamOptions, includeUsage: translation.includeUsage && !usageApart, choiceIndex }));
       const usages: CompletionUsage[] = [];
-      return {
-        jobs,
-        answer: {
-          stream: true,
-          events: {
-            push: (choice, chunk) => translators[choice]!.push(chunk),
-            finish(choice, chunk) {
-              const events = translators[choice]!.finish(chunk);
-              const usage = translators[choice]!.usage();
-              if (usage) usages.push(usage);
-              return events;
-            },
-            close: () => (usageApart ? [chatUsageChunk(identity, usages)] : []),
-            // OpenAI's SDKs raise an error for a data frame carrying `error`; no [DONE] follows.
-            fail: (error) => [openAIErrorBody(error)],
-          },
-        },
-      };
+      const events = choiceEventStream(translators, (_, usage) => usages.push(usage), () => (usageApart ? [chatUsageChunk(identity, usages)] : []));
+      return { jobs, answer: { stream: true, events } };
     },
   };
 }

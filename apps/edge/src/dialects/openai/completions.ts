@@ -15,6 +15,8 @@ import type { ModelTarget } from '../../pipeline/exchange.ts';
 import { openAIErrorBody, refuse, unwrap } from './errors.ts';
 import { fanOutBytesRefusal, fanOutLimits, jobCountRefusal, promptCount } from './fan-out-limits.ts';
 import { OPENAI_DATA_STREAM } from './framing.ts';
+import { nativeContext } from './native-context.ts';
+import { choiceEventStream } from './choice-stream.ts';
 
 /** POST /v1/completions: one generate job per prompt and sample, merged back into OpenAI's choice order. */
 export function completionsDialect(context: EdgeContext): Dialect<CompletionRequest, GenerateChunk> {
@@ -26,7 +28,7 @@ export function completionsDialect(context: EdgeContext): Dialect<CompletionRequ
     describe: (completion) => ({ model: completion.model, stream: completion.stream === true }),
     admit: (completion) => refuse(jobCountRefusal({ prompts: promptCount(completion.prompt), samples: completion.n ?? 1 }, limits)),
     plan(completion: CompletionRequest, target: ModelTarget): Generation<GenerateChunk> {
-      const translation = unwrap(completionsToNative(completion, { model: target.model, ...(target.overrides ? { overrides: target.overrides } : {}) }));
+      const translation = unwrap(completionsToNative(completion, nativeContext(target)));
       // Fan-out position p runs jobs[p]; its choice index is OpenAI's (prompt × n + sample).
       const jobs = translation.jobs;
       const jobBytes = jobs.reduce((total, job) => total + job.prompt.length + (job.native.suffix?.length ?? 0), 0);
@@ -61,23 +63,12 @@ export function completionsDialect(context: EdgeContext): Dialect<CompletionRequ
         }),
       );
       const usages: JobUsage[] = [];
-      return {
-        jobs: nativeJobs,
-        answer: {
-          stream: true,
-          events: {
-            push: (position, chunk) => translators[position]!.push(chunk),
-            finish(position, chunk) {
-              const events = translators[position]!.finish(chunk);
-              const usage = translators[position]!.usage();
-              if (usage) usages.push({ promptIndex: jobs[position]!.promptIndex, usage });
-              return events;
-            },
-            close: () => (usageApart ? [completionUsageChunk(identity, usages)] : []),
-            fail: (error) => [openAIErrorBody(error)],
-          },
-        },
-      };
+      const events = choiceEventStream(
+        translators,
+        (position, usage) => usages.push({ promptIndex: jobs[position]!.promptIndex, usage }),
+        () => (usageApart ? [completionUsageChunk(identity, usages)] : []),
+      );
+      return { jobs: nativeJobs, answer: { stream: true, events } };
     },
   };
 }

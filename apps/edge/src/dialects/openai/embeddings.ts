@@ -9,6 +9,7 @@ import { EmbeddingWidths } from '../../pipeline/embedding-widths.ts';
 import type { ModelTarget } from '../../pipeline/exchange.ts';
 import { openAIErrorBody, unwrap } from './errors.ts';
 import { OPENAI_DATA_STREAM } from './framing.ts';
+import { nativeContext } from './native-context.ts';
 
 /** NATS's default, for the moment before the server's INFO is known. */
 const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -36,7 +37,7 @@ export function embeddingsDialect(context: EdgeContext): Dialect<EmbeddingsReque
     parse: (body) => unwrap(parseEmbeddingsRequest(body)),
     describe: (embeddings) => ({ model: embeddings.model, stream: false }),
     plan(embeddings: EmbeddingsRequest, target: ModelTarget): Generation<EmbedResponse> {
-      const translation = embeddingsToNative(embeddings, { model: target.model, ...(target.overrides ? { overrides: target.overrides } : {}) });
+      const translation = embeddingsToNative(embeddings, nativeContext(target));
       const inputs = translation.inputs;
       const parts = embeddingPartCount({
         inputCount: inputs.length,

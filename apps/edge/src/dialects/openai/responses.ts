@@ -18,6 +18,7 @@ import type { Exchange, ModelTarget } from '../../pipeline/exchange.ts';
 import { fetchImages, imagePolicy } from '../../pipeline/images.ts';
 import { asOpenAIError, openAIErrorBody, unwrap } from './errors.ts';
 import { OPENAI_EVENT_STREAM } from './framing.ts';
+import { nativeContext } from './native-context.ts';
 import { loadConversation, storeResponse } from './stored-responses.ts';
 
 /** Image URLs of a Responses request are in `input`, not `messages`: the 400 names the right parameter. */
@@ -57,8 +58,7 @@ export function responsesDialect(context: EdgeContext): Dialect<ResponsesRequest
       const resolvedImages = await fetchInputImages(context, body);
       const translation = unwrap(
         responsesToNative(body, {
-          model: target.model,
-          ...(target.overrides ? { overrides: target.overrides } : {}),
+          ...nativeContext(target),
           ...(previousMessages ? { previousMessages } : {}),
           ...(resolvedImages ? { resolvedImages } : {}),
         }),
