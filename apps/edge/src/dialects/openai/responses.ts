@@ -9,11 +9,12 @@ import {
   responsesToNative,
   type ResponseObject,
   type ResponsesRequest,
+  type ResponsesStreamTranslator,
   type ResponsesTranslation,
 } from '@corral/openai';
 import type { EdgeContext } from '../../context.ts';
 import { HttpError } from '../../errors/http-error.ts';
-import type { Dialect, Generation } from '../../pipeline/dialect.ts';
+import type { Aggregate, Dialect, EventStream, Generation } from '../../pipeline/dialect.ts';
 import type { Exchange, ModelTarget } from '../../pipeline/exchange.ts';
 import { fetchImages, imagePolicy } from '../../pipeline/images.ts';
 import { asOpenAIError, openAIErrorBody, unwrap } from './errors.ts';
@@ -46,6 +47,50 @@ async function persist(context: EdgeContext, exchange: Exchange, input: Response
   return stored;
 }
 
+/** The stream translator of one response, configured as the translation says. */
+function responseTranslator(body: ResponsesRequest, translation: ResponsesTranslation): ResponsesStreamTranslator {
+  return createResponsesStreamTranslator({
+    id: createResponseId(),
+    model: body.model,
+    createdAt: Math.floor(Date.now() / 1000),
+    settings: translation.settings,
+    toolMode: translation.toolMode,
+    ...(translation.forcedToolNames ? { forcedToolNames: translation.forcedToolNames } : {}),
+    parallelToolCalls: translation.parallelToolCalls,
+    ...(translation.maxToolCalls !== undefined ? { maxToolCalls: translation.maxToolCalls } : {}),
+    excludeReasoning: translation.excludeReasoning,
+    includeEncryptedReasoning: translation.includeEncryptedReasoning,
+  });
+}
+
+/** How the one job's chunks answer: a stored response object, or its stream ending once it is stored. */
+function responseAnswer(translator: ResponsesStreamTranslator, store: (response: ResponseObject) => Promise<boolean>): { whole: Aggregate<ChatChunk>; streamed: EventStream<ChatChunk> } {
+  return {
+    whole: {
+      push: (_, chunk) => void translator.push(chunk),
+      finish: (_, chunk) => void translator.finish(chunk),
+      async result() {
+        const response = translator.response();
+        if (!(await store(response))) response.store = false;
+        return response;
+      },
+    },
+    streamed: {
+      push: (_, chunk) => translator.push(chunk),
+      async finish(_, chunk) {
+        const events = translator.finish(chunk);
+        const terminal = events.at(-1);
+        // The terminal event waits for the store, so a caller may chain the moment it sees it.
+        if (terminal && !(await store(translator.response()))) (terminal.response as ResponseObject).store = false;
+        return events;
+      },
+      close: () => [],
+      // The SDK ends the stream on `response.failed`.
+      fail: (error) => translator.fail(asOpenAIError(error)),
+    },
+  };
+}
+
 /** POST /v1/responses: one chat job; the conversation is continued from and stored through accounting. */
 export function responsesDialect(context: EdgeContext): Dialect<ResponsesRequest, ChatChunk> {
   return {
@@ -63,55 +108,9 @@ export function responsesDialect(context: EdgeContext): Dialect<ResponsesRequest
           ...(resolvedImages ? { resolvedImages } : {}),
         }),
       );
-      const translator = createResponsesStreamTranslator({
-        id: createResponseId(),
-        model: body.model,
-        createdAt: Math.floor(Date.now() / 1000),
-        settings: translation.settings,
-        toolMode: translation.toolMode,
-        ...(translation.forcedToolNames ? { forcedToolNames: translation.forcedToolNames } : {}),
-        parallelToolCalls: translation.parallelToolCalls,
-        ...(translation.maxToolCalls !== undefined ? { maxToolCalls: translation.maxToolCalls } : {}),
-        excludeReasoning: translation.excludeReasoning,
-        includeEncryptedReasoning: translation.includeEncryptedReasoning,
-      });
+      const answer = responseAnswer(responseTranslator(body, translation), (response) => persist(context, exchange, body.input, translation, response));
       const jobs = [{ kind: 'chat' as const, body: translation.native }];
-      if (!translation.stream) {
-        return {
-          jobs,
-          answer: {
-            stream: false,
-            aggregate: {
-              push: (_, chunk) => void translator.push(chunk),
-              finish: (_, chunk) => void translator.finish(chunk),
-              async result() {
-                const response = translator.response();
-                if (!(await persist(context, exchange, body.input, translation, response))) response.store = false;
-                return response;
-              },
-            },
-          },
-        };
-      }
-      return {
-        jobs,
-        answer: {
-          stream: true,
-          events: {
-            push: (_, chunk) => translator.push(chunk),
-            async finish(_, chunk) {
-              const events = translator.finish(chunk);
-              const terminal = events.at(-1);
-              // The terminal event waits for the store, so a caller may chain the moment it sees it.
-              if (terminal && !(await persist(context, exchange, body.input, translation, translator.response()))) (terminal.response as ResponseObject).store = false;
-              return events;
-            },
-            close: () => [],
-            // The SDK ends the stream on `response.failed`.
-            fail: (error) => translator.fail(asOpenAIError(error)),
-          },
-        },
-      };
+      return { jobs, answer: translation.stream ? { stream: true, events: answer.streamed } : { stream: false, aggregate: answer.whole } };
     },
   };
 }
