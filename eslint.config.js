@@ -27,6 +27,19 @@ export default tseslint.config(
     },
   },
   {
+    // The generation pipeline, the error value and the HTTP layer serve every dialect: only a dialect's own module knows its package.
+    files: ['apps/edge/src/pipeline/**/*.ts', 'apps/edge/src/http/**/*.ts', 'apps/edge/src/errors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [deepImport, appImport],
+          paths: ['@corral/openai', '@corral/anthropic'].map((name) => ({ name, message: 'Dialect-neutral code: translation packages are used by apps/edge/src/dialects/<dialect>/ only.' })),
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [deepImport, { group: ['**/apps/**', '@corral/edge', '@corral/worker', '@corral/accounting'], message: 'Packages never import apps.' }] }],

@@ -29,7 +29,8 @@ describe('the edge for browsers and loose clients', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(allowedOrigin);
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     expect(response.headers.get('access-control-allow-headers')).toBe('authorization, content-type, x-stainless-os');
-    expect(response.headers.get('vary')).toBe('Origin');
+    // The answer depends on both request headers, so a cache must key on both.
+    expect(response.headers.get('vary')).toBe('Origin, Access-Control-Request-Headers');
   });
 
   it('lets an allowed origin read answers, streamed or not, and their request id', async () => {
@@ -42,6 +43,8 @@ describe('the edge for browsers and loose clients', () => {
     const streamed = await chat({ origin: allowedOrigin }, true);
     expect(streamed.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(streamed.headers.get('access-control-allow-origin')).toBe(allowedOrigin);
+    expect(streamed.headers.get('access-control-expose-headers')).toContain('x-request-id');
+    expect(streamed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect((await readSseFrames(streamed)).at(-1)?.data).toBe('[DONE]');
 
     const refused = await fetch(`${stack.edgeUrl}/v1/models/nope`, { headers: { origin: allowedOrigin, authorization: 'Bearer test' } });

@@ -4,12 +4,13 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { EdgeContext } from './context.ts';
 import { FleetTable } from './fleet/fleet-table.ts';
-import { answerClientError, installExpectationHandling } from './http/connection-errors.ts';
+import { errorDialects } from './dialects/index.ts';
+import { clientErrorAnswerer, installExpectationHandling } from './http/connection-errors.ts';
 import { installCors } from './http/cors.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installRequestDecoding } from './http/request-encoding.ts';
 import { installRequestId, newRequestId } from './http/request-id.ts';
-import { answerRoutingError } from './http/routing-errors.ts';
+import { routingErrorAnswerer } from './http/routing-errors.ts';
 import { installShutdownRefusal } from './http/shutdown.ts';
 import { createKeyTable } from './auth/key-table.ts';
 import { Dispatcher } from './jobs/dispatcher.ts';
@@ -28,6 +29,8 @@ export interface RunningEdge {
 
 export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   const edgeId = config.EDGE_ID ?? `edge${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  // Errors no route answers (unknown URLs, refused bodies, shutdown) render in the dialect of their path.
+  const dialects = errorDialects();
   const app = Fastify({
     logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -36,9 +39,9 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     // One id per request, assigned before routing: the x-request-id of every answer and the usage row's id.
     genReqId: newRequestId,
     requestIdHeader: false,
-    frameworkErrors: answerRoutingError,
-    clientErrorHandler: answerClientError,
-    // Requests that arrive while closing are refused by installShutdownRefusal, in OpenAI's format.
+    frameworkErrors: routingErrorAnswerer(dialects),
+    clientErrorHandler: clientErrorAnswerer(dialects),
+    // Requests that arrive while closing are refused by installShutdownRefusal, in their dialect's format.
     return503OnClosing: false,
     // Clients that join a base URL ending in '/' with a path starting with '/' still reach the route.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
@@ -61,10 +64,10 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
-  installExpectationHandling(app.server);
+  installExpectationHandling(app.server, dialects);
   installRequestId(app);
-  installShutdownRefusal(app);
-  installErrorHandling(app);
+  installShutdownRefusal(app, dialects);
+  installErrorHandling(app, dialects);
   installCors(app, { origins: config.CORS_ORIGINS });
   installRequestDecoding(app);
   registerRoutes(app, context);

@@ -1,7 +1,7 @@
 import { maxHeaderSize, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { FailureKind, HttpError } from './http-error.ts';
-import { renderOpenAIError } from './openai-error-renderer.ts';
+import type { ErrorDialects } from '../errors/error-dialects.ts';
+import { FailureKind, HttpError } from '../errors/http-error.ts';
 import { newRequestId, REQUEST_ID_HEADER } from './request-id.ts';
 
 /** How long a refused connection may linger for the client to read the answer before it is dropped. */
@@ -26,20 +26,21 @@ function describeClientError(error: ParseError): HttpError {
   return new HttpError(400, FailureKind.InvalidRequest, `The request is not valid HTTP/1.1 (${error.reason ?? error.message}).`, { code: 'invalid_http_request' });
 }
 
-function errorBody(error: HttpError): string {
-  return JSON.stringify(renderOpenAIError(error));
-}
 
 /** Sockets already answered: the parser may report the same connection again as more bytes arrive. */
 const answered = new WeakSet<Socket>();
 
 /**
  * fastify's `clientErrorHandler`: what Node's HTTP parser refuses before there is a request (headers
- * over the size limit, malformed HTTP) gets OpenAI's error object with the right status, a request
- * id, and `Connection: close`. The connection then ends gracefully: the client may still be sending,
+ * over the size limit, malformed HTTP) gets the fallback dialect's error object (there is no path to
+ * choose by) with the right status, a request id, and `Connection: close`. The connection then ends gracefully: the client may still be sending,
  * and dropping it at once would reset the connection before it read the answer.
  */
-export function answerClientError(error: ParseError, socket: Socket): void {
+export function clientErrorAnswerer(dialects: ErrorDialects): (error: ParseError, socket: Socket) => void {
+  return (error, socket) => answerClientError(dialects, error, socket);
+}
+
+function answerClientError(dialects: ErrorDialects, error: ParseError, socket: Socket): void {
   if (answered.has(socket)) return;
   answered.add(socket);
   // A reset connection has no one to answer; a response already under way cannot be interrupted cleanly.
@@ -49,7 +50,7 @@ export function answerClientError(error: ParseError, socket: Socket): void {
     return;
   }
   const httpError = describeClientError(error);
-  const body = errorBody(httpError);
+  const body = JSON.stringify(dialects.fallback(httpError));
   const head = [
     `HTTP/1.1 ${httpError.status} ${STATUS_CODES[httpError.status] ?? 'Error'}`,
     'content-type: application/json; charset=utf-8',
@@ -65,17 +66,17 @@ export function answerClientError(error: ParseError, socket: Socket): void {
 
 /**
  * Node answers an `Expect` other than `100-continue` with a bare 417 and no body; this one says what
- * went wrong in OpenAI's error object.
+ * went wrong in the error object of the path's dialect.
  */
-function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse): void {
+function answerUnmetExpectation(dialects: ErrorDialects, request: IncomingMessage, response: ServerResponse): void {
   const httpError = new HttpError(417, FailureKind.InvalidRequest, `The server cannot meet 'Expect: ${(request.headers.expect ?? '').slice(0, 100)}'; only 'Expect: 100-continue' is supported.`, {
     code: 'expectation_failed',
   });
-  const body = errorBody(httpError);
+  const body = JSON.stringify(dialects.render(request.url ?? '/', httpError));
   response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), [REQUEST_ID_HEADER]: newRequestId() });
   response.end(body);
 }
 
-export function installExpectationHandling(server: Server): void {
-  server.on('checkExpectation', answerUnmetExpectation);
+export function installExpectationHandling(server: Server, dialects: ErrorDialects): void {
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => answerUnmetExpectation(dialects, request, response));
 }

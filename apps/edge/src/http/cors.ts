@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 
 /** Which browser origins may call the API. Empty: none (no CORS headers are ever sent). */
@@ -6,42 +7,31 @@ export interface CorsPolicy {
   origins: readonly string[];
 }
 
-const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
-/** What a browser client may read besides the CORS-safelisted headers: the request id and the backoff hints. */
-const EXPOSED_HEADERS = 'x-request-id, retry-after';
-const PREFLIGHT_MAX_AGE_SECONDS = '600';
+/** Origins compare case-insensitively, without a trailing slash (as written in configuration). */
+function normalizedOrigin(origin: string): string {
+  return origin.replace(/\/+$/, '').toLowerCase();
+}
 
 /**
  * Lets browser apps on the configured origins call the API (the SDKs' `dangerouslyAllowBrowser`,
- * in-browser chat UIs). Headers go on the raw response so streamed answers, which bypass the
- * framework's reply, carry them too. Preflights are answered before routing, for every path; a
- * preflight or request from an origin not on the list gets no CORS headers, so the browser
- * blocks it. Authentication is unchanged: an allowed origin still needs an API key.
+ * in-browser chat UIs), through @fastify/cors. Preflights are answered in its `onRequest` hook,
+ * before routing and authentication, for every path; a request without an Origin, or from an origin
+ * not on the list, gets no CORS headers (and its preflight falls through to the 405 every OPTIONS
+ * gets), so the browser blocks it. Authentication is unchanged: an allowed origin still needs an
+ * API key.
  */
 export function installCors(app: FastifyInstance, policy: CorsPolicy): void {
   if (policy.origins.length === 0) return;
   const anyOrigin = policy.origins.includes('*');
-  const allowed = new Set(policy.origins.map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
-
-  app.addHook('onRequest', (request, reply, done) => {
-    const origin = request.headers.origin;
-    if (origin === undefined || !(anyOrigin || allowed.has(origin.toLowerCase()))) {
-      done();
-      return;
-    }
-    const raw = reply.raw;
-    raw.setHeader('access-control-allow-origin', anyOrigin ? '*' : origin);
-    if (!anyOrigin) raw.setHeader('vary', 'Origin');
-    raw.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
-    const preflightMethod = request.headers['access-control-request-method'];
-    if (request.method !== 'OPTIONS' || preflightMethod === undefined) {
-      done();
-      return;
-    }
-    raw.setHeader('access-control-allow-methods', ALLOWED_METHODS);
-    const requestedHeaders = request.headers['access-control-request-headers'];
-    if (requestedHeaders) raw.setHeader('access-control-allow-headers', requestedHeaders);
-    raw.setHeader('access-control-max-age', PREFLIGHT_MAX_AGE_SECONDS);
-    void reply.code(204).send();
+  const allowed = new Set(policy.origins.map(normalizedOrigin));
+  void app.register(cors, {
+    // '*' for any origin, true to reflect an allowed one, false for no CORS at all.
+    origin: (origin, callback) => callback(null, origin === undefined ? false : anyOrigin ? '*' : allowed.has(normalizedOrigin(origin))),
+    methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    // What a browser client may read besides the CORS-safelisted headers: the request id and the backoff hints.
+    exposedHeaders: ['x-request-id', 'retry-after'],
+    maxAge: 600,
+    // An OPTIONS that is not a preflight is routed (to the 405 in the caller's dialect), not refused in plain text.
+    strictPreflight: false,
   });
 }

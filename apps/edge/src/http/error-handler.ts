@@ -1,8 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { JobError } from '../jobs/job-error.ts';
+import type { ErrorDialects } from '../errors/error-dialects.ts';
+import { FailureKind, HttpError, kindOfStatus, toHttpError } from '../errors/http-error.ts';
 import { DISCARD_IDLE_MS, discardRequestBody } from './drain-request.ts';
-import { FailureKind, HttpError, fromJobError, kindOfStatus } from './http-error.ts';
-import { renderOpenAIError } from './openai-error-renderer.ts';
 import { isDecompressionError } from './request-encoding.ts';
 
 /** Fastify's own failures (body parsing, size, media type) explained in words a client can act on. */
@@ -29,17 +28,16 @@ function describeFrameworkError(error: FastifyError): HttpError | undefined {
   return undefined;
 }
 
-export function toHttpError(error: unknown): HttpError {
+/** What fastify (or a hook) threw, as the edge's one error value. */
+export function fromFrameworkError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof JobError) return fromJobError(error);
-  const described = describeFrameworkError(error as FastifyError);
-  if (described) return described;
-  return new HttpError(500, FailureKind.Internal, 'The server had an error while processing your request.');
+  return describeFrameworkError(error as FastifyError) ?? toHttpError(error);
 }
 
-export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
+/** Answers with the error in the dialect of the path that failed. */
+export function sendHttpError(reply: FastifyReply, error: HttpError, dialects: ErrorDialects): FastifyReply {
   if (error.extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.extra.retryAfterSeconds));
-  return reply.code(error.status).type('application/json; charset=utf-8').send(renderOpenAIError(error));
+  return reply.code(error.status).type('application/json; charset=utf-8').send(dialects.render(reply.request.url, error));
 }
 
 /**
@@ -58,12 +56,12 @@ function settleRefusedBody(request: FastifyRequest): Promise<boolean> {
 
 const ROUTE_METHODS = ['GET', 'POST', 'DELETE'] as const;
 
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, dialects: ErrorDialects): void {
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const httpError = toHttpError(error);
+    const httpError = fromFrameworkError(error);
     if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
     if (httpError.status === 413 && !(await settleRefusedBody(request))) reply.header('connection', 'close');
-    return sendHttpError(reply, httpError);
+    return sendHttpError(reply, httpError, dialects);
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
@@ -71,8 +69,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     const allowed = ROUTE_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      return sendHttpError(reply, new HttpError(405, FailureKind.InvalidRequest, `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, { code: 'method_not_allowed' }));
+      return sendHttpError(reply, new HttpError(405, FailureKind.InvalidRequest, `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, { code: 'method_not_allowed' }), dialects);
     }
-    return sendHttpError(reply, new HttpError(404, FailureKind.NotFound, `Unknown request URL: ${request.method} ${path}.`, { code: 'unknown_url' }));
+    return sendHttpError(reply, new HttpError(404, FailureKind.NotFound, `Unknown request URL: ${request.method} ${path}.`, { code: 'unknown_url' }), dialects);
   });
 }

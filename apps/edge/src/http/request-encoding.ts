@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { FailureKind, HttpError } from './http-error.ts';
+import { FailureKind, HttpError } from '../errors/http-error.ts';
 
 const DECODERS: Record<string, () => Transform> = {
   gzip: createGunzip,

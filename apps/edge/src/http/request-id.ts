@@ -11,12 +11,9 @@ export function newRequestId(): string {
   return randomUUID();
 }
 
-/**
- * Names the request on its answer. Set on the raw response, so streams that take the response over
- * from the framework carry it too.
- */
+/** Names the request on its answer (streamed answers go through the reply too, so they carry it). */
 export function tagWithRequestId(request: FastifyRequest, reply: FastifyReply): void {
-  reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+  reply.header(REQUEST_ID_HEADER, request.id);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { sendHttpError, toHttpError } from './error-handler.ts';
-import { FailureKind, HttpError } from './http-error.ts';
+import type { ErrorDialects } from '../errors/error-dialects.ts';
+import { FailureKind, HttpError } from '../errors/http-error.ts';
+import { fromFrameworkError, sendHttpError } from './error-handler.ts';
 import { tagWithRequestId } from './request-id.ts';
 
 /** A URL is echoed in a message only this far: the message should name it, not repeat 16 KB of it. */
@@ -20,15 +21,17 @@ function describeRoutingError(error: FastifyError, request: FastifyRequest): Htt
       // An id longer than the router reads is longer than any id Corral issues: nothing has it.
       return new HttpError(404, FailureKind.NotFound, `Nothing exists at ${request.method} ${echoedPath(request)}: the id in it is longer than any that exists.`, { code: 'not_found' });
   }
-  return toHttpError(error);
+  return fromFrameworkError(error);
 }
 
 /**
  * fastify's `frameworkErrors`: refusals the router makes before any route or hook runs, answered in
- * OpenAI's error format (fastify's own body would not parse in an SDK) and with the request id the
+ * the dialect of the path (fastify's own body would not parse in an SDK) and with the request id the
  * hooks would have set.
  */
-export function answerRoutingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  tagWithRequestId(request, reply);
-  void sendHttpError(reply, describeRoutingError(error, request));
+export function routingErrorAnswerer(dialects: ErrorDialects): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return (error, request, reply) => {
+    tagWithRequestId(request, reply);
+    void sendHttpError(reply, describeRoutingError(error, request), dialects);
+  };
 }

@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { errorDialects } from '../dialects/index.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { installRequestId, newRequestId } from './request-id.ts';
 import { installShutdownRefusal } from './shutdown.ts';
@@ -9,8 +10,9 @@ describe('a request that arrives while the server closes', () => {
   it('is refused with a 503 in OpenAI’s error format, a request id and Retry-After', async () => {
     const app = Fastify({ genReqId: newRequestId, return503OnClosing: false });
     installRequestId(app);
-    installShutdownRefusal(app);
-    installErrorHandling(app);
+    const dialects = errorDialects();
+    installShutdownRefusal(app, dialects);
+    installErrorHandling(app, dialects);
     let release = () => undefined as void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let arrived = () => undefined as void;

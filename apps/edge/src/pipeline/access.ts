@@ -1,7 +1,7 @@
 import type { KeyRecord } from '@corral/protocol';
 import { canUseModel, checkKey, extractApiKey, KeyRefusal, type IncomingHeaders } from '../auth/authenticate.ts';
 import type { KeyTable } from '../auth/key-table.ts';
-import { FailureKind, HttpError } from '../http/http-error.ts';
+import { FailureKind, HttpError } from '../errors/http-error.ts';
 
 /** Who is calling: a key, or nobody when the edge runs without auth. */
 export interface Caller {

@@ -1,3 +1,4 @@
+import type { JobKind, Usage } from '@corral/protocol';
 import type { Exchange } from './exchange.ts';
 import type { FanOut } from './fan-out.ts';
 
@@ -12,14 +13,15 @@ export function isGenerateTokenChunk(data: Record<string, unknown>): boolean {
   return Boolean(data.response || data.thinking);
 }
 
-/** A native chunk (non-final) or the final chunk of one choice's job. */
-export type ChoiceEventHandler<Native> = (choice: number, data: Native, final: boolean) => void | Promise<void>;
-
-/** Turns one choice's native chunks into a dialect's outputs (chunks, stream events). */
-export interface ChoiceTranslator<Native, Output> {
-  push(chunk: Native): Output[];
-  finish(chunk: Native): Output[];
+/** Which native chunks of a job kind carry a generated token (an embed job streams none). */
+export function tokenChunkTest(kind: JobKind): (data: Record<string, unknown>) => boolean {
+  if (kind === 'chat') return isChatTokenChunk;
+  if (kind === 'generate') return isGenerateTokenChunk;
+  return () => false;
 }
+
+/** A native chunk (non-final) or the final chunk of one choice's job, with the worker's exact counts. */
+export type ChoiceEventHandler<Native> = (choice: number, data: Native, final: boolean, usage?: Usage) => void | Promise<void>;
 
 /**
  * Runs every choice's events through `handle`, keeping the request's usage current on the way:
@@ -40,31 +42,8 @@ export async function forEachChoiceEvent<Native>(
       if (handled) await handled;
     } else {
       exchange.scope.settleJob(choice, event.usage, event.workerId);
-      const handled = handle(choice, event.data as unknown as Native, true);
+      const handled = handle(choice, event.data as unknown as Native, true, event.usage);
       if (handled) await handled;
     }
   }
-}
-
-/**
- * Streams every choice through its translator and hands each batch of outputs that is not empty
- * to `write`, marking the first token when the first batch goes out. `onFinished` sees a choice's
- * translator right after its final (to collect its usage).
- */
-export function streamChoices<Native, Output>(
-  exchange: Exchange,
-  fanOut: FanOut,
-  isTokenChunk: (data: Record<string, unknown>) => boolean,
-  translators: readonly ChoiceTranslator<Native, Output>[],
-  write: (outputs: Output[]) => void,
-  onFinished?: (choice: number) => void,
-): Promise<void> {
-  return forEachChoiceEvent<Native>(exchange, fanOut, isTokenChunk, (choice, data, final) => {
-    const translator = translators[choice]!;
-    const outputs = final ? translator.finish(data) : translator.push(data);
-    if (final) onFinished?.(choice);
-    if (outputs.length === 0) return;
-    exchange.scope.markFirstToken();
-    write(outputs);
-  });
 }

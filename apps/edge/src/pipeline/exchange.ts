@@ -1,16 +1,19 @@
-import { excerpt, type ModelOverrides } from '@corral/openai';
-import type { ThinkValue } from '@corral/ollama';
+import type { Options, ThinkValue } from '@corral/ollama';
 import { validTraceparent } from '@corral/protocol';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHeaders } from '../auth/authenticate.ts';
 import type { EdgeContext } from '../context.ts';
-import { sseData } from '@corral/openai';
-import { clientGoneSignal } from '../http/client-gone.ts';
-import { renderOpenAIError } from '../http/openai-error-renderer.ts';
-import type { SseWriter } from '../http/sse-writer.ts';
-import { sendHttpError, toHttpError } from '../http/error-handler.ts';
-import { FailureKind, HttpError } from '../http/http-error.ts';
+import { excerpt } from '../errors/excerpt.ts';
+import { FailureKind, HttpError } from '../errors/http-error.ts';
 import { identifyCaller, type Caller } from './access.ts';
 import { RequestScope } from './request-scope.ts';
+
+/** Per-model settings from accounting, in Ollama's terms; they fill what the request left unset. */
+export interface ModelOverrides {
+  options?: Options;
+  think?: ThinkValue;
+  keep_alive?: string | number;
+  excludeReasoning?: boolean;
+}
 
 export interface ModelTarget {
   /** The name the caller used. */
@@ -21,29 +24,32 @@ export interface ModelTarget {
   requestTimeoutMs?: number;
 }
 
+/** Who asks, as the pipeline sees a request: plain values, whatever carried it (HTTP, a batch line). */
+export interface ExchangeIdentity {
+  /** Names the usage row (and every answer's x-request-id). */
+  requestId: string;
+  endpoint: string;
+  headers: IncomingHeaders;
+}
+
 /**
  * One API request from arrival to its usage event: who the caller is, which model it may use, and
- * how it ended. Every route opens one, so auth, access, limits and accounting work the same on every
- * surface.
+ * how it ended. The generation pipeline opens one per request, so auth, access, limits and
+ * accounting work the same on every surface.
  */
 export class Exchange {
   readonly scope: RequestScope;
-  /** Fires when the client goes away before the answer is finished (also while images download). */
-  readonly clientGone: AbortSignal;
   /** The caller's W3C `traceparent`, when valid: every job of the request carries it to the worker. */
   readonly traceparent: string | undefined;
   private caller: Caller | undefined;
 
   constructor(
     private readonly context: EdgeContext,
-    private readonly request: FastifyRequest,
-    reply: FastifyReply,
-    endpoint: string,
+    private readonly identity: ExchangeIdentity,
   ) {
     // The id every answer already carries as x-request-id (the SDKs expose it as `_request_id`) names the usage row.
-    this.scope = new RequestScope(request.id, endpoint, null, context.usage);
-    this.clientGone = clientGoneSignal(reply.raw);
-    this.traceparent = validTraceparent(request.headers.traceparent);
+    this.scope = new RequestScope(identity.requestId, identity.endpoint, null, context.usage);
+    this.traceparent = validTraceparent(identity.headers.traceparent);
   }
 
   get keyId(): string | null {
@@ -52,7 +58,7 @@ export class Exchange {
 
   /** Authenticates and applies the key's rate limits. Throws an HttpError for the caller. */
   authenticate(): Caller {
-    const caller = identifyCaller(this.context.keys, this.request.headers);
+    const caller = identifyCaller(this.context.keys, this.identity.headers);
     this.caller = caller;
     this.scope.keyId = caller.key?.id ?? null;
     const key = caller.key;
@@ -108,39 +114,6 @@ export class Exchange {
     this.settle({ httpStatus: 499, errorCode: 'client_disconnected', cancelled: true });
   }
 
-  /**
-   * How every failed request ends: a cancellation when the client has gone (the jobs' errors are
-   * then only the echo of our own cancel), else the error answered in OpenAI's dialect.
-   */
-  conclude(reply: FastifyReply, error: unknown): FastifyReply {
-    if (this.clientGone.aborted) {
-      this.cancel();
-      return reply;
-    }
-    return this.reject(reply, error);
-  }
-
-  /**
-   * A failure after the stream began: OpenAI's SDKs raise an error for a data frame carrying
-   * `error`; no [DONE] follows. Before the stream began the error is answered with its status.
-   */
-  failStream(reply: FastifyReply, writer: SseWriter, error: unknown): FastifyReply {
-    if (this.clientGone.aborted || !writer.hasStarted) return this.conclude(reply, error);
-    const httpError = toHttpError(error);
-    writer.end(sseData(renderOpenAIError(httpError)));
-    this.fail(httpError);
-    return reply;
-  }
-
-  /** Answers the caller with the error in OpenAI's dialect and records the outcome. */
-  reject(reply: FastifyReply, error: unknown): FastifyReply {
-    const httpError = toHttpError(error);
-    if (httpError.status >= 500 && httpError.kind === FailureKind.Internal) this.request.log.error({ err: error }, 'request failed');
-    this.fail(httpError);
-    if (reply.sent || reply.raw.headersSent) return reply;
-    return sendHttpError(reply, httpError);
-  }
-
   private settle(outcome: { httpStatus: number; errorCode?: string; cancelled?: boolean }): void {
     const key = this.caller?.key;
     if (key?.tpm !== null && key?.tpm !== undefined) {
@@ -149,8 +122,4 @@ export class Exchange {
     }
     this.scope.finish(outcome);
   }
-}
-
-export function beginRequest(context: EdgeContext, request: FastifyRequest, reply: FastifyReply, endpoint: string): Exchange {
-  return new Exchange(context, request, reply, endpoint);
 }

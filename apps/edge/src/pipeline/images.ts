@@ -1,6 +1,6 @@
 import type { EdgeConfig } from '@corral/config';
 import { safeFetch, SafeFetchError, type SafeFetchPolicy } from '@corral/safe-fetch';
-import { FailureKind, HttpError } from '../http/http-error.ts';
+import { FailureKind, HttpError } from '../errors/http-error.ts';
 
 /**
  * Downloads one request runs at once. A request may list hundreds of URLs; without a bound the

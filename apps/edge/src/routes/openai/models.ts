@@ -3,7 +3,7 @@ import { toModel, toModelList, type ModelEntry } from '@corral/openai';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EdgeContext } from '../../context.ts';
 import { fleetCatalog } from '../../fleet/catalog.ts';
-import { FailureKind, HttpError } from '../../http/http-error.ts';
+import { FailureKind, HttpError } from '../../errors/http-error.ts';
 import { identifyCaller } from '../../pipeline/access.ts';
 
 /**

@@ -2,7 +2,7 @@ import { AccountingCallError, callAccounting, type Bus } from '@corral/bus';
 import type { Message } from '@corral/ollama';
 import type { ResponseItemResource, ResponseObject } from '@corral/openai';
 import type { StoredResponse } from '@corral/protocol';
-import { FailureKind, HttpError } from '../http/http-error.ts';
+import { FailureKind, HttpError } from '../../errors/http-error.ts';
 
 /** A store write should not hold a finished answer back for long; reads are on the request path. */
 const ACCOUNTING_TIMEOUT_MS = 5_000;

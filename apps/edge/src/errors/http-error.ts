@@ -1,5 +1,5 @@
 import { ErrorCode } from '@corral/protocol';
-import { httpStatusOf, type JobError } from '../jobs/job-error.ts';
+import { httpStatusOf, JobError } from '../jobs/job-error.ts';
 
 /** What kind of failure, independent of dialect; each dialect's renderer names it its own way. */
 export const FailureKind = {
@@ -53,4 +53,14 @@ export function fromJobError(error: JobError): HttpError {
     ...(error.details.param ? { param: error.details.param } : {}),
     ...(error.details.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.details.retryAfterSeconds } : {}),
   });
+}
+
+/**
+ * Any failure of a request as the one error value: ours as they are, a job's by its code, anything
+ * else (a bug) as a 500 that tells the caller nothing of the server's insides.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof JobError) return fromJobError(error);
+  return new HttpError(500, FailureKind.Internal, 'The server had an error while processing your request.');
 }
