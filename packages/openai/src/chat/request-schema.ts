@@ -1,6 +1,6 @@
+import { extraRequestFields } from '@corral/ollama';
 import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
-import { ollamaExtraFields } from '../shared/ollama-fields.ts';
 import { always, parseBody, type RefusedParameter } from '../shared/parse.ts';
 import { describeValue, excerpt } from '../shared/excerpt.ts';
 import { reasoningEffortSchema } from '../shared/reasoning.ts';
@@ -143,7 +143,7 @@ export const chatRequestSchema = z.object({
   prompt_cache_retention: z.string().optional(),
   safety_identifier: z.string().optional(),
   verbosity: z.enum(['low', 'medium', 'high']).optional(),
-  ...ollamaExtraFields,
+  ...extraRequestFields,
 });
 
 export type ChatCompletionRequest = z.output<typeof chatRequestSchema>;

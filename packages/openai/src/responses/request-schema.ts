@@ -1,6 +1,6 @@
+import { extraRequestFields } from '@corral/ollama';
 import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
-import { ollamaExtraFields } from '../shared/ollama-fields.ts';
 import { always, parseBody, type RefusedParameter } from '../shared/parse.ts';
 import { describeValue, excerpt } from '../shared/excerpt.ts';
 import { reasoningEffortSchema } from '../shared/reasoning.ts';
@@ -123,7 +123,7 @@ export const responsesRequestSchema = z.object({
   prompt_cache_retention: z.string().optional(),
   service_tier: z.string().optional(),
   background: z.boolean().optional(),
-  ...ollamaExtraFields,
+  ...extraRequestFields,
 });
 
 export type ResponsesRequest = z.output<typeof responsesRequestSchema>;
