@@ -5,3 +5,7 @@ export { keepAliveSchema, durationSeconds, MAX_KEEP_ALIVE_SECONDS } from './keep
 export { optionFieldSchemas, optionKeys, thinkSchema, extraRequestFields, pickOptions } from './request-fields.ts';
 export { mergeOptions, resolveKeepAlive, resolveThinkOverride } from './overrides.ts';
 export type { ModelOverrides } from './overrides.ts';
+export { TagsWire, PsWire, loadedNames } from './model-list.ts';
+export { classifyLine } from './chunk-line.ts';
+export type { ChunkLine } from './chunk-line.ts';
+export { ErrorBody, errorBodyMessage } from './error-body.ts';

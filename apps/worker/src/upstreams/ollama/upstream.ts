@@ -1,7 +1,6 @@
-import { NdjsonSplitter } from '@corral/ollama';
+import { classifyLine, NdjsonSplitter } from '@corral/ollama';
 import { ErrorCode } from '@corral/protocol';
 import { UpstreamFailure, type Upstream, type UpstreamEvent, type UpstreamJob } from '../../upstream.ts';
-import { classifyLine } from './chunk-line.ts';
 import { createOllamaClient, type OllamaClient, type UpstreamResponse } from './client.ts';
 import { errorFromStatus, lostMidStreamError, unavailableError } from './errors.ts';
 import { Inventory } from './inventory.ts';
