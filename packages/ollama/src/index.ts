@@ -9,3 +9,5 @@ export { TagsWire, PsWire, loadedNames } from './model-list.ts';
 export { classifyLine } from './chunk-line.ts';
 export type { ChunkLine } from './chunk-line.ts';
 export { ErrorBody, errorBodyMessage } from './error-body.ts';
+export { DoneMetrics, usageFromDone } from './usage.ts';
+export type { NativeUsage } from './usage.ts';
