@@ -1,10 +1,9 @@
-import { extraRequestFields } from '@corral/ollama';
+import { extraRequestFields, functionParametersSchema } from '@corral/ollama';
 import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
 import { always, parseBody, type RefusedParameter } from '../shared/parse.ts';
 import { describeValue, excerpt } from '../shared/excerpt.ts';
 import { reasoningEffortSchema } from '../shared/reasoning.ts';
-import { functionParametersSchema } from '../shared/tools.ts';
 
 const partTypeError = { error: (issue: { input?: unknown }) => `unsupported content part type ${describeValue((issue.input as { type?: unknown } | undefined)?.type)}` };
 
