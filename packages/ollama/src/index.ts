@@ -1,3 +1,18 @@
 export type * from './types.ts';
 export { normalizeModelName, modelOwner } from './model-name.ts';
 export { NdjsonSplitter } from './ndjson.ts';
+
+// What Corral checks of a request before Ollama sees it, and how per-model overrides fill it.
+export { keepAliveSchema, durationSeconds, MAX_KEEP_ALIVE_SECONDS } from './keep-alive.ts';
+export { optionFieldSchemas, optionKeys, thinkSchema, extraRequestFields, pickOptions } from './request-fields.ts';
+export { functionParametersSchema } from './tool-parameters.ts';
+export { mergeOptions, resolveKeepAlive, resolveThinkOverride } from './overrides.ts';
+export type { ModelOverrides } from './overrides.ts';
+
+// What Corral reads of Ollama's answers.
+export { TagsWire, PsWire, loadedNames } from './model-list.ts';
+export { classifyLine } from './chunk-line.ts';
+export type { ChunkLine } from './chunk-line.ts';
+export { ErrorBody, errorBodyMessage } from './error-body.ts';
+export { DoneMetrics, usageFromDone } from './usage.ts';
+export type { NativeUsage } from './usage.ts';

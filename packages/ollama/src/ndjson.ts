@@ -5,8 +5,12 @@
 export class NdjsonSplitter {
   private pending = '';
   private readonly decoder = new TextDecoder();
+  // A plain field, not a parameter property: Node's type stripping runs this package as it is.
+  private readonly onLine: (line: string) => void;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(onLine: (line: string) => void) {
+    this.onLine = onLine;
+  }
 
   push(bytes: Uint8Array): void {
     const text = this.pending + this.decoder.decode(bytes, { stream: true });

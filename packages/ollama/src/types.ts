@@ -142,10 +142,6 @@ export interface EmbedResponse {
   prompt_eval_count?: number;
 }
 
-export interface ErrorBody {
-  error: string;
-}
-
 export interface ModelDetails {
   parent_model: string;
   format: string;

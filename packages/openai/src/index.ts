@@ -34,7 +34,9 @@ export { usageFromNative, combineChoiceUsage, sumUsage } from './usage.ts';
 export type { CompletionUsage } from './usage.ts';
 export { chatLogprobsFromNative } from './logprobs.ts';
 export type { ChatCompletionTokenLogprob, ChatTokenLogprob, CompletionLogprobs } from './logprobs.ts';
-export type { ModelOverrides, NativeContext } from './shared/context.ts';
+export type { NativeContext } from './shared/context.ts';
+// The overrides are Ollama's; they are re-exported here for callers that only know this package.
+export type { ModelOverrides } from '@corral/ollama';
 export { ToolMode } from './shared/tools.ts';
 export { ReasoningEffort, thinkFromEffort } from './shared/reasoning.ts';
 

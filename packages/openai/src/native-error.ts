@@ -1,3 +1,4 @@
+import { errorBodyMessage } from '@corral/ollama';
 import {
   badGateway,
   invalidRequest,
@@ -12,18 +13,9 @@ import {
 
 /** Reads Ollama's `{"error": "..."}` body; anything else is taken as plain text. */
 export function nativeErrorMessage(body: string): string {
+  const message = errorBodyMessage(body);
+  if (message !== undefined) return message;
   const trimmed = body.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (typeof parsed === 'object' && parsed !== null) {
-        const message = (parsed as Record<string, unknown>).error;
-        if (typeof message === 'string') return message;
-      }
-    } catch {
-      // not JSON after all: fall through to the raw text
-    }
-  }
   return trimmed === '' ? 'Upstream model server returned an error.' : trimmed;
 }
 

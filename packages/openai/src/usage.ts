@@ -1,4 +1,4 @@
-import type { Metrics } from '@corral/ollama';
+import { usageFromDone, type Metrics } from '@corral/ollama';
 
 export interface CompletionUsage {
   prompt_tokens: number;
@@ -6,11 +6,10 @@ export interface CompletionUsage {
   total_tokens: number;
 }
 
-/** Counters of the final native chunk (absent counters are zero, as Ollama omits zeros). */
+/** OpenAI's usage of a final native chunk, read by the one native reading (`usageFromDone`). */
 export function usageFromNative(final: Metrics): CompletionUsage {
-  const prompt = final.prompt_eval_count ?? 0;
-  const completion = final.eval_count ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const { promptTokens, completionTokens } = usageFromDone(final);
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
 }
 
 /**

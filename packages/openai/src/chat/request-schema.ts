@@ -1,10 +1,9 @@
+import { extraRequestFields, functionParametersSchema } from '@corral/ollama';
 import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
-import { ollamaExtraFields } from '../shared/ollama-fields.ts';
 import { always, parseBody, type RefusedParameter } from '../shared/parse.ts';
 import { describeValue, excerpt } from '../shared/excerpt.ts';
 import { reasoningEffortSchema } from '../shared/reasoning.ts';
-import { functionParametersSchema } from '../shared/tools.ts';
 
 const partTypeError = { error: (issue: { input?: unknown }) => `unsupported content part type ${describeValue((issue.input as { type?: unknown } | undefined)?.type)}` };
 
@@ -143,7 +142,7 @@ export const chatRequestSchema = z.object({
   prompt_cache_retention: z.string().optional(),
   safety_identifier: z.string().optional(),
   verbosity: z.enum(['low', 'medium', 'high']).optional(),
-  ...ollamaExtraFields,
+  ...extraRequestFields,
 });
 
 export type ChatCompletionRequest = z.output<typeof chatRequestSchema>;

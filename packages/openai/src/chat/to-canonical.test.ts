@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '@corral/ollama';
-import type { ModelOverrides } from '../shared/context.ts';
+import type { ChatRequest, ModelOverrides } from '@corral/ollama';
 import { collectImageUrls } from './messages.ts';
 import { parseChatRequest } from './request-schema.ts';
 import { nativeForChoice } from '../shared/choices.ts';

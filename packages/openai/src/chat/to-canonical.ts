@@ -1,9 +1,8 @@
-import type { ChatRequest, Format, Options } from '@corral/ollama';
+import { mergeOptions, pickOptions, resolveKeepAlive, resolveThinkOverride, type ChatRequest, type Format, type Options } from '@corral/ollama';
 import { invalidRequest, type Result } from '../errors.ts';
 import type { NativeContext } from '../shared/context.ts';
 import { attempt, fail } from '../shared/failure.ts';
 import { samplingOptions } from '../shared/sampling.ts';
-import { mergeOptions, pickOllamaOptions, resolveKeepAlive, resolveThinkOverride } from '../shared/ollama-fields.ts';
 import { resolveThink } from '../shared/reasoning.ts';
 import type { ToolMode } from '../shared/tools.ts';
 import { chatMessagesToNative } from './messages.ts';
@@ -42,7 +41,7 @@ function responseFormat(request: ChatCompletionRequest): Format | undefined {
 }
 
 function requestOptions(request: ChatCompletionRequest): Options {
-  const options: Options = { ...pickOllamaOptions(request), ...samplingOptions(request) };
+  const options: Options = { ...pickOptions(request), ...samplingOptions(request) };
   // max_completion_tokens is OpenAI's current name; it wins over the legacy max_tokens.
   const limit = request.max_completion_tokens ?? request.max_tokens;
   if (limit !== undefined) options.num_predict = limit;

@@ -1,6 +1,6 @@
+import { extraRequestFields } from '@corral/ollama';
 import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
-import { ollamaExtraFields } from '../shared/ollama-fields.ts';
 import { parseBody, type RefusedParameter } from '../shared/parse.ts';
 import { textOrTokens } from '../shared/token-input.ts';
 
@@ -30,7 +30,7 @@ export const completionRequestSchema = z.object({
   user: z.string().optional(),
   /** Ollama: skip the model's prompt template and continue the text as given. */
   raw: z.boolean().optional(),
-  ...ollamaExtraFields,
+  ...extraRequestFields,
 });
 
 export type CompletionRequest = z.output<typeof completionRequestSchema>;

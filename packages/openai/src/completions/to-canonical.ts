@@ -1,9 +1,8 @@
-import type { GenerateRequest, Options } from '@corral/ollama';
+import { mergeOptions, pickOptions, resolveKeepAlive, resolveThinkOverride, type GenerateRequest, type Options } from '@corral/ollama';
 import { ok, type Result } from '../errors.ts';
 import { nativeForChoice } from '../shared/choices.ts';
 import type { NativeContext } from '../shared/context.ts';
 import { samplingOptions } from '../shared/sampling.ts';
-import { mergeOptions, pickOllamaOptions, resolveKeepAlive, resolveThinkOverride } from '../shared/ollama-fields.ts';
 import type { CompletionRequest } from './request-schema.ts';
 
 export interface CompletionJob {
@@ -26,7 +25,7 @@ export interface CompletionsTranslation {
 }
 
 function requestOptions(request: CompletionRequest): Options {
-  const options: Options = { ...pickOllamaOptions(request), ...samplingOptions(request) };
+  const options: Options = { ...pickOptions(request), ...samplingOptions(request) };
   if (request.max_tokens !== undefined) options.num_predict = request.max_tokens;
   return options;
 }

@@ -1,6 +1,6 @@
+import { keepAliveSchema, optionFieldSchemas } from '@corral/ollama';
 import { z } from 'zod';
 import { ok, type Result } from '../errors.ts';
-import { keepAliveSchema, ollamaOptionFields } from '../shared/ollama-fields.ts';
 import { parseBody } from '../shared/parse.ts';
 import { textOrTokens } from '../shared/token-input.ts';
 
@@ -30,7 +30,7 @@ export const embeddingsRequestSchema = z.object({
   /** Ollama: cut inputs longer than the context instead of failing (Ollama's default: true). */
   truncate: z.boolean().optional(),
   keep_alive: keepAliveSchema.optional(),
-  num_ctx: ollamaOptionFields.num_ctx.optional(),
+  num_ctx: optionFieldSchemas.num_ctx.optional(),
 });
 
 export type EmbeddingsRequest = z.output<typeof embeddingsRequestSchema>;

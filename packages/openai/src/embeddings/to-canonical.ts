@@ -1,6 +1,5 @@
-import type { EmbedRequest, Options } from '@corral/ollama';
+import { mergeOptions, resolveKeepAlive, type EmbedRequest, type Options } from '@corral/ollama';
 import type { NativeContext } from '../shared/context.ts';
-import { mergeOptions, resolveKeepAlive } from '../shared/ollama-fields.ts';
 import { EncodingFormat, type EmbeddingsRequest } from './request-schema.ts';
 
 export interface EmbeddingsTranslation {

@@ -1,10 +1,9 @@
+import { extraRequestFields, functionParametersSchema } from '@corral/ollama';
 import { z } from 'zod';
 import { failure, invalidRequest, ok, type Result } from '../errors.ts';
-import { ollamaExtraFields } from '../shared/ollama-fields.ts';
 import { always, parseBody, type RefusedParameter } from '../shared/parse.ts';
 import { describeValue, excerpt } from '../shared/excerpt.ts';
 import { reasoningEffortSchema } from '../shared/reasoning.ts';
-import { functionParametersSchema } from '../shared/tools.ts';
 
 const unsupportedTypeError = (what: string) => ({
   error: (issue: { input?: unknown }) => `unsupported ${what} type ${describeValue((issue.input as { type?: unknown } | undefined)?.type)}`,
@@ -123,7 +122,7 @@ export const responsesRequestSchema = z.object({
   prompt_cache_retention: z.string().optional(),
   service_tier: z.string().optional(),
   background: z.boolean().optional(),
-  ...ollamaExtraFields,
+  ...extraRequestFields,
 });
 
 export type ResponsesRequest = z.output<typeof responsesRequestSchema>;

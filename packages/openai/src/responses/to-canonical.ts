@@ -1,10 +1,9 @@
-import type { ChatRequest, Format, Message, Options } from '@corral/ollama';
+import { mergeOptions, pickOptions, resolveKeepAlive, resolveThinkOverride, type ChatRequest, type Format, type Message, type Options } from '@corral/ollama';
 import { invalidRequest, type Result } from '../errors.ts';
 import { selectTools } from '../chat/tool-selection.ts';
 import type { ChatToolChoice, ChatToolInput } from '../chat/request-schema.ts';
 import type { NativeContext } from '../shared/context.ts';
 import { attempt, fail } from '../shared/failure.ts';
-import { mergeOptions, pickOllamaOptions, resolveKeepAlive, resolveThinkOverride } from '../shared/ollama-fields.ts';
 import { resolveThink } from '../shared/reasoning.ts';
 import { samplingOptions } from '../shared/sampling.ts';
 import type { ToolMode } from '../shared/tools.ts';
@@ -125,7 +124,7 @@ export function responsesToNative(request: ResponsesRequest, context: ResponsesN
     const native: ChatRequest = { model: context.model, messages, stream: true };
     if (selection.tools !== undefined) native.tools = selection.tools;
     if (format !== undefined) native.format = format;
-    const requested: Options = { ...pickOllamaOptions(request), ...samplingOptions(request) };
+    const requested: Options = { ...pickOptions(request), ...samplingOptions(request) };
     if (request.max_output_tokens !== undefined) requested.num_predict = request.max_output_tokens;
     const options = mergeOptions(requested, context.overrides);
     if (options !== undefined) native.options = options;

@@ -95,27 +95,20 @@ describe('validation messages', () => {
 });
 
 describe('keep_alive', () => {
+  // The values themselves are checked by @corral/ollama's keepAliveSchema; here, that every
+  // endpoint uses it, sends on what it normalised, and names the parameter when it refuses.
   const keepAlive = (value: unknown) => parseChatRequest({ ...chat, keep_alive: value });
 
   it.each([
     ['5m', '5m'],
-    ['1h30m', '1h30m'],
-    ['1.5h', '1.5h'],
-    ['0', 0],
-    ['-1', -1],
     ['-1m', -1],
     ['3600', 3600],
-    [0, 0],
-    [300, 300],
-    [2.5, 2.5],
-    [-1, -1],
     [-128, -1],
-    [365 * 24 * 3600, 365 * 24 * 3600],
   ])('accepts %j and sends %j', (value, sent) => {
     expect(keepAlive(value)).toMatchObject({ ok: true, value: { keep_alive: sent } });
   });
 
-  it.each([[1e308], [365 * 24 * 3600 + 1], ['NaN'], ['Infinity'], ['5 m'], ['5x'], ['a\u0000b'], [''], ['m'], ['9999999999h'], [true], [{}]])('refuses %j naming keep_alive', (value) => {
+  it.each([[1e308], ['NaN'], ['5 m'], [true]])('refuses %j naming keep_alive', (value) => {
     expect(errorOf(keepAlive(value))).toMatchObject({ status: 400, param: 'keep_alive' });
   });
 

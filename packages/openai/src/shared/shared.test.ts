@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createId } from '../ids.ts';
 import { combineChoiceUsage, sumUsage, usageFromNative } from '../usage.ts';
 import { classifyImageUrl, normalizeBase64 } from './images.ts';
-import { mergeOptions } from './ollama-fields.ts';
 import { resolveThink, thinkFromEffort } from './reasoning.ts';
 import { samplingOptions } from './sampling.ts';
 import { forcedToolCallFormat, parseForcedToolCall, parseToolArguments } from './tools.ts';
@@ -81,11 +80,6 @@ describe('reasoning', () => {
 });
 
 describe('options', () => {
-  it('lets the request win and overrides fill the rest', () => {
-    expect(mergeOptions({ temperature: 0.1 }, { options: { temperature: 0.9, num_ctx: 4096 } })).toEqual({ temperature: 0.1, num_ctx: 4096 });
-    expect(mergeOptions({}, undefined)).toBeUndefined();
-  });
-
   it('sends only the sampling parameters that were set', () => {
     expect(samplingOptions({})).toEqual({});
     expect(samplingOptions({ temperature: 0, stop: 'x', seed: 0 })).toEqual({ temperature: 0, stop: ['x'], seed: 0 });

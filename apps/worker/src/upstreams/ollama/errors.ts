@@ -1,17 +1,13 @@
+import { errorBodyMessage } from '@corral/ollama';
 import { ErrorCode, type BusError } from '@corral/protocol';
 
 const MAX_MESSAGE_LENGTH = 1000;
 
 /** Ollama answers errors as `{"error":"…"}`; anything else is reported as the status text. */
 export function errorMessageFromBody(status: number, bodyText: string): string {
-  try {
-    const parsed: unknown = JSON.parse(bodyText);
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { error?: unknown }).error === 'string') {
-      return truncate((parsed as { error: string }).error);
-    }
-  } catch {
-    // Not JSON (e.g. gin's "404 page not found"): fall through to the raw text.
-  }
+  const message = errorBodyMessage(bodyText);
+  if (message !== undefined) return truncate(message);
+  // Not Ollama's error body (e.g. gin's "404 page not found"): the raw text.
   const text = bodyText.trim();
   return truncate(text.length > 0 ? text : `upstream answered HTTP ${status}`);
 }

@@ -1,5 +1,6 @@
+import { loadedNames, PsWire, TagsWire } from '@corral/ollama';
 import type { InventorySnapshot, UpstreamInventory } from '../../upstream.ts';
-import { loadedNames, PsWire, TagsWire, toWorkerModels } from './models.ts';
+import { toWorkerModels } from './models.ts';
 import type { OllamaClient } from './client.ts';
 
 export interface InventoryOptions {

@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Usage } from '@corral/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamFailure, type Upstream, type UpstreamEvent } from '../../upstream.ts';
 import { createOllamaUpstream } from './upstream.ts';
@@ -53,6 +54,9 @@ describe('the Ollama upstream', () => {
       { type: 'chunk', line: token('b') },
     ]);
     expect(events[2]).toEqual({ type: 'final', data: JSON.parse(last), usage: { promptTokens: 7, completionTokens: 2, totalDurationNs: 900 } });
+    // Ollama's reading of the usage is the protocol's: it crosses the bus unchanged.
+    const final = events[2] as Extract<UpstreamEvent, { type: 'final' }>;
+    expect(Usage.parse(final.usage)).toEqual(final.usage);
     expect(events).toHaveLength(3);
   });
 

@@ -1,11 +1,9 @@
-import { NdjsonSplitter } from '@corral/ollama';
+import { classifyLine, NdjsonSplitter, usageFromDone } from '@corral/ollama';
 import { ErrorCode } from '@corral/protocol';
 import { UpstreamFailure, type Upstream, type UpstreamEvent, type UpstreamJob } from '../../upstream.ts';
-import { classifyLine } from './chunk-line.ts';
 import { createOllamaClient, type OllamaClient, type UpstreamResponse } from './client.ts';
 import { errorFromStatus, lostMidStreamError, unavailableError } from './errors.ts';
 import { Inventory } from './inventory.ts';
-import { usageFromNative } from './usage.ts';
 
 export interface OllamaUpstreamOptions {
   /** OLLAMA_URL, possibly behind a reverse proxy under a path. */
@@ -71,7 +69,7 @@ async function embedAnswer(response: UpstreamResponse): Promise<UpstreamEvent> {
     throw new UpstreamFailure({ code: ErrorCode.UpstreamError, message: 'the embed response is not a JSON object', retryable: false });
   }
   const record = data as Record<string, unknown>;
-  return { type: 'final', data: record, usage: usageFromNative(record, { completion: false }) };
+  return { type: 'final', data: record, usage: usageFromDone(record, { completion: false }) };
 }
 
 /**
@@ -115,7 +113,7 @@ function eventOf(line: string): UpstreamEvent {
     case 'chunk':
       return { type: 'chunk', line };
     case 'final':
-      return { type: 'final', data: classified.data, usage: usageFromNative(classified.data) };
+      return { type: 'final', data: classified.data, usage: usageFromDone(classified.data) };
     case 'error':
       throw new UpstreamFailure({ code: ErrorCode.UpstreamError, message: classified.message, retryable: false });
     case 'malformed':

@@ -1,3 +1,5 @@
+import { ErrorBody } from './error-body.ts';
+
 /**
  * Classifies one NDJSON line of an Ollama stream without parsing ordinary token lines. Go's encoder
  * writes no spaces, so a final chunk always contains `"done":true`; inside strings quotes are
@@ -14,7 +16,7 @@ const CHUNK: ChunkLine = { kind: 'chunk' };
 const MALFORMED: ChunkLine = { kind: 'malformed' };
 
 export function classifyLine(line: string): ChunkLine {
-  // encodeRawChunk embeds the line as a JSON object; anything else would corrupt the reply.
+  // Callers forward the line verbatim inside a JSON message (the job stream does): it must be one object.
   if (line.charCodeAt(0) !== 0x7b /* { */ || line.charCodeAt(line.length - 1) !== 0x7d /* } */) return MALFORMED;
   const mayBeFinal = line.includes('"done":true');
   if (!mayBeFinal && line.includes('"done"')) return CHUNK;
@@ -28,6 +30,7 @@ export function classifyLine(line: string): ChunkLine {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return MALFORMED;
   const record = parsed as Record<string, unknown>;
   if (record.done === true) return { kind: 'final', data: record };
-  if (typeof record.error === 'string') return { kind: 'error', message: record.error };
+  const error = ErrorBody.safeParse(record);
+  if (error.success) return { kind: 'error', message: error.data.error };
   return CHUNK;
 }
