@@ -1,4 +1,4 @@
-import { pino, stdSerializers, type LevelWithSilent } from 'pino';
+import { pino, stdSerializers, type LevelWithSilent, type Logger as PinoLogger } from 'pino';
 
 export type LogLevel = LevelWithSilent;
 export type LogFields = Record<string, unknown>;
@@ -40,8 +40,11 @@ export interface LoggerOptions {
  */
 const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'];
 
-/** How every service makes its logger, so all of them write the same JSON lines. */
-export function createLogger(options: LoggerOptions): Logger {
+/**
+ * How every service makes its logger, so all of them write the same JSON lines. It returns pino's
+ * own logger, which fastify takes as `loggerInstance`; code that only logs asks for a `Logger`.
+ */
+export function createLogger(options: LoggerOptions): PinoLogger {
   return pino(
     {
       level: options.level,
