@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { AccountingConfig, parseEnv } from '@corral/config';
-import { createLogger } from './logger.ts';
+import { createLogger } from '@corral/log';
 import { startAccounting } from './start.ts';
 
 const config = parseEnv(AccountingConfig, process.env);
 // pnpm runs the app inside its package; a relative data directory means where the user typed the command.
 config.CORRAL_DATA_DIR = resolve(process.env.INIT_CWD ?? process.cwd(), config.CORRAL_DATA_DIR);
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger({ service: 'accounting', level: config.LOG_LEVEL });
 
 let accounting: Awaited<ReturnType<typeof startAccounting>>;
 try {

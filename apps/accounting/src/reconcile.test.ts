@@ -5,7 +5,7 @@ import { hashApiKey } from '@corral/keys';
 import { KeyRecord, ModelConfig, modelConfigKey } from '@corral/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountingContext } from './context.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from '@corral/log';
 import { reconcile, startReconciler } from './reconcile.ts';
 import { createTestWorld, eventually, scalar, type TestWorld } from './test-support.ts';
 
@@ -27,7 +27,7 @@ describe('reconciling KV with Postgres', () => {
       bus: world.bus,
       keys: await openKv(world.bus, 'keys'),
       models: await openKv(world.bus, 'models'),
-      logger: createLogger('debug', (line) => world.logs.push(line)),
+      logger: createLogger({ service: 'accounting', level: 'debug', write: (line) => world.logs.push(line) }),
     };
     const created = await callAccounting(world.bus, 'keys.create', { name: 'drift', models: ['fast'], budgetUsd: 5, metadata: { team: 'a', tier: 'b' } });
     keyHash = hashApiKey(created.plaintext);

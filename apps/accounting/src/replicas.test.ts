@@ -1,7 +1,7 @@
 import { callAccounting, publishUsage } from '@corral/bus';
 import { DatabaseSource } from '@corral/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
+import { createLogger } from '@corral/log';
 import { startAccounting, type Accounting } from './start.ts';
 import { createTestWorld, eventually, scalar, usageEvent, type TestWorld } from './test-support.ts';
 
@@ -12,7 +12,7 @@ describe('two accounting replicas on one database and prefix', () => {
     world = await createTestWorld('replicas', { batchSize: 20 });
     await world.start();
     second = await startAccounting(world.config, {
-      logger: createLogger('debug', (line) => world.logs.push(line)),
+      logger: createLogger({ service: 'accounting', level: 'debug', write: (line) => world.logs.push(line) }),
       database: { url: world.databaseUrl, source: DatabaseSource.Env },
     });
   });

@@ -4,7 +4,7 @@ import type { AccountingConfig } from '@corral/config';
 import { createDb, ensureDatabase, migrate, resolveDatabase, type DatabaseSource, type ResolvedDatabase } from '@corral/db';
 import type { AccountingContext } from './context.ts';
 import { handlers } from './handlers/index.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '@corral/log';
 import { reconcile, startReconciler } from './reconcile.ts';
 import { serveHandlers } from './serve.ts';
 import { startUsageConsumer } from './usage/consumer.ts';
@@ -79,7 +79,7 @@ export async function startAccounting(config: AccountingConfig, options: StartAc
         await handle.close();
         // Only a database this call started is ours to stop.
         if (!options.database) await database.stop?.();
-        logger.info({}, 'accounting stopped');
+        logger.info('accounting stopped');
       },
     };
   } catch (error) {

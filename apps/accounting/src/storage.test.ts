@@ -1,7 +1,7 @@
 import { usageStreamState } from '@corral/bus';
 import { DatabaseSource } from '@corral/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
+import { createLogger } from '@corral/log';
 import { startAccounting } from './start.ts';
 import { createTestWorld, type TestWorld } from './test-support.ts';
 
@@ -18,7 +18,7 @@ describe('the usage stream reservation accounting starts with', () => {
     const logs: string[] = [];
     // More than any JetStream server here has (its default store is at most 1 TB).
     const config = { ...world.config, USAGE_STREAM_MAX_BYTES: 2 ** 50 };
-    const failure = await startAccounting(config, { logger: createLogger('debug', (line) => logs.push(line)), database: { url: world.databaseUrl, source: DatabaseSource.Env } }).catch((error: unknown) => error);
+    const failure = await startAccounting(config, { logger: createLogger({ service: 'accounting', level: 'debug', write: (line) => logs.push(line) }), database: { url: world.databaseUrl, source: DatabaseSource.Env } }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toContain('Lower USAGE_STREAM_MAX_BYTES');
     expect(await usageStreamState(world.bus)).toBeUndefined();

@@ -5,7 +5,7 @@ import { DatabaseSource, dropDatabase, ensureDatabase, testDatabaseUrl } from '@
 import type { UsageEvent } from '@corral/protocol';
 import { testStorageEnv } from '@corral/testkit';
 import pg from 'pg';
-import { createLogger } from './logger.ts';
+import { createLogger } from '@corral/log';
 import { startAccounting, type Accounting } from './start.ts';
 
 export const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -55,7 +55,7 @@ export async function createTestWorld(label: string, options: TestWorldOptions =
     accounting: undefined,
     async start(startOptions = {}) {
       world.accounting = await startAccounting(config, {
-        logger: createLogger('debug', (line) => logs.push(line)),
+        logger: createLogger({ service: 'accounting', level: 'debug', write: (line) => logs.push(line) }),
         database: { url: databaseUrl, source: DatabaseSource.Env },
         ...startOptions,
       });

@@ -1,6 +1,6 @@
 import type { Bus } from '@corral/bus';
 import { Heartbeat, PROTOCOL_VERSION } from '@corral/protocol';
-import type { Logger } from './logger.ts';
+import type { Logger } from '@corral/log';
 import { settleWithin } from './settle-within.ts';
 import type { InventorySnapshot, UpstreamInventory } from './upstream.ts';
 
@@ -64,7 +64,7 @@ export class HeartbeatLoop {
       // because its Ollama answers slowly.
       snapshot = (await settleWithin(inventory.refresh(), intervalMs)) ?? inventory.current();
     } catch (error) {
-      this.options.logger.warn('inventory poll failed', { error });
+      this.options.logger.warn({ err: error }, 'inventory poll failed');
       snapshot = { ...inventory.current(), healthy: false };
     }
     if (this.stopped) return;
@@ -93,7 +93,7 @@ export class HeartbeatLoop {
       bus.publish(bus.subjects.heartbeat(), Heartbeat, heartbeat);
     } catch (error) {
       // A closed connection or an invalid inventory must not kill the loop.
-      this.options.logger.warn('heartbeat not sent', { error });
+      this.options.logger.warn({ err: error }, 'heartbeat not sent');
     }
   }
 }

@@ -1,6 +1,6 @@
 import { BlobError, BlobFailure } from '@corral/bus';
 import { encodeFinalData, ErrorCode, finalDataBlobName, ReplyWriter, type BusError, type Job, type Usage } from '@corral/protocol';
-import type { Logger } from './logger.ts';
+import type { Logger } from '@corral/log';
 import { UpstreamFailure, type Upstream, type UpstreamEvent } from './upstream.ts';
 
 /**
@@ -92,18 +92,21 @@ export class JobExecution {
       if (!this.finished) await this.execute();
     } catch (error) {
       if (!this.finished) this.fail({ code: ErrorCode.Internal, message: 'the worker failed while running the job', retryable: false });
-      this.environment.logger.error('job crashed', { requestId: this.job.requestId, ...this.trace(), error });
+      this.environment.logger.error({ requestId: this.job.requestId, ...this.trace(), err: error }, 'job crashed');
     } finally {
       this.clearTimers();
-      this.environment.logger.debug('job ended', {
-        requestId: this.job.requestId,
-        ...this.trace(),
-        kind: this.job.kind,
-        model: this.job.model,
-        outcome: this.outcome,
-        chunks: this.forwardedChunks,
-        durationMs: Math.round(performance.now() - startedAt),
-      });
+      this.environment.logger.debug(
+        {
+          requestId: this.job.requestId,
+          ...this.trace(),
+          kind: this.job.kind,
+          model: this.job.model,
+          outcome: this.outcome,
+          chunks: this.forwardedChunks,
+          durationMs: Math.round(performance.now() - startedAt),
+        },
+        'job ended',
+      );
     }
   }
 
@@ -223,14 +226,17 @@ export class JobExecution {
     this.finished = true;
     this.outcome = error.code;
     this.environment.send(this.replyTo, this.replies.failure(error));
-    this.environment.logger.warn('job failed', {
-      requestId: this.job.requestId,
-      ...this.trace(),
-      model: this.job.model,
-      code: error.code,
-      status: error.status,
-      message: error.message,
-    });
+    this.environment.logger.warn(
+      {
+        requestId: this.job.requestId,
+        ...this.trace(),
+        model: this.job.model,
+        code: error.code,
+        status: error.status,
+        message: error.message,
+      },
+      'job failed',
+    );
   }
 
   private sendInStream(payload: string): void {
@@ -245,7 +251,7 @@ export class JobExecution {
   /** The edge cannot hear this job any more: abort it quietly (see Interruption.ReplyLost). */
   private abandon(): void {
     if (this.finished) return;
-    this.environment.logger.warn('job abandoned: its replies cannot reach the edge', { requestId: this.job.requestId, ...this.trace(), model: this.job.model, chunks: this.forwardedChunks });
+    this.environment.logger.warn({ requestId: this.job.requestId, ...this.trace(), model: this.job.model, chunks: this.forwardedChunks }, 'job abandoned: its replies cannot reach the edge');
     this.interrupt(Interruption.ReplyLost);
   }
 

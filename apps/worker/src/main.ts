@@ -1,36 +1,36 @@
 import { parseEnv, WorkerConfig } from '@corral/config';
-import { createLogger } from './logger.ts';
+import { createLogger } from '@corral/log';
 import { resolveWorkerId } from './worker-id.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 
 const parsed = parseEnv(WorkerConfig, process.env);
 // Resolved here so every log line, not just those after startup, names this worker.
 const config: WorkerConfig = { ...parsed, WORKER_ID: resolveWorkerId(parsed.WORKER_ID) };
-const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'worker', workerId: config.WORKER_ID } });
+const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL, base: { workerId: config.WORKER_ID } });
 
 let worker: RunningWorker;
 try {
   worker = await startWorker(config, { logger });
 } catch (error) {
-  logger.fatal('worker failed to start', { error, ollama: config.OLLAMA_URL, nats: config.NATS_URL });
+  logger.fatal({ err: error, ollama: config.OLLAMA_URL, nats: config.NATS_URL }, 'worker failed to start');
   process.exit(1);
 }
-logger.info('worker started', { ollama: config.OLLAMA_URL, nats: config.NATS_URL, prefix: config.CORRAL_PREFIX });
+logger.info({ ollama: config.OLLAMA_URL, nats: config.NATS_URL, prefix: config.CORRAL_PREFIX }, 'worker started');
 
 let signalled = false;
 function onSignal(signal: NodeJS.Signals): void {
   if (signalled) {
     // A second signal means the operator will not wait for the drain.
-    logger.warn('second signal: exiting without finishing the drain', { signal });
+    logger.warn({ signal }, 'second signal: exiting without finishing the drain');
     void worker.stop().finally(() => process.exit(1));
     return;
   }
   signalled = true;
-  logger.info('signal received: draining', { signal, inflight: worker.inflight() });
+  logger.info({ signal, inflight: worker.inflight() }, 'signal received: draining');
   worker.drain().then(
     () => process.exit(0),
     (error: unknown) => {
-      logger.error('drain failed', { error });
+      logger.error({ err: error }, 'drain failed');
       process.exit(1);
     },
   );

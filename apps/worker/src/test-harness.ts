@@ -3,7 +3,7 @@ import { configureBlobBucket, connectBus, type Bus } from '@corral/bus';
 import { parseEnv, WorkerConfig } from '@corral/config';
 import { TEST_STORAGE_LIMITS, testStorageEnv } from '@corral/testkit';
 import { decodeWorkerReply, encodeCancel, encodeJob, Heartbeat, PROTOCOL_VERSION, type Job, type WorkerReply } from '@corral/protocol';
-import { silentLogger } from './logger.ts';
+import { silentLogger } from '@corral/log';
 import { startWorker, type RunningWorker } from './worker.ts';
 
 /*

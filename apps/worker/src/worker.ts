@@ -4,7 +4,7 @@ import { HeartbeatLoop } from './heartbeat.ts';
 import { settleWithin } from './settle-within.ts';
 import { JobIntake } from './job-intake.ts';
 import { Interruption, type JobEnvironment } from './job-execution.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, type Logger } from '@corral/log';
 import { createOllamaUpstream } from './upstreams/ollama/upstream.ts';
 import { resolveWorkerId } from './worker-id.ts';
 
@@ -26,7 +26,7 @@ const ABORT_GRACE_MS = 1000;
 
 export async function startWorker(config: WorkerConfig, options: WorkerOptions = {}): Promise<RunningWorker> {
   const workerId = resolveWorkerId(config.WORKER_ID);
-  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, base: { service: 'worker', workerId } });
+  const logger = options.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL, base: { workerId } });
   const maxInflight = Math.max(1, config.WORKER_MAX_INFLIGHT);
   const heartbeatIntervalMs = Math.max(1, config.HEARTBEAT_INTERVAL_MS);
   const upstream = createOllamaUpstream({
@@ -63,7 +63,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
         bus.publishRaw(subject, payload);
         return true;
       } catch (error) {
-        logger.warn('reply not sent', { error });
+        logger.warn({ err: error }, 'reply not sent');
         return false;
       }
     },
@@ -92,10 +92,10 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   async function drain(): Promise<void> {
     intake.startDraining();
     heartbeat.sendNow();
-    logger.info('draining', { inflight: intake.inflight });
+    logger.info({ inflight: intake.inflight }, 'draining');
     const finished = await settlesWithin(intake.whenIdle(), config.DRAIN_TIMEOUT_MS);
     if (!finished) {
-      logger.warn('drain timeout: aborting jobs still running', { inflight: intake.inflight });
+      logger.warn({ inflight: intake.inflight }, 'drain timeout: aborting jobs still running');
       intake.interruptAll(Interruption.Shutdown);
       await settlesWithin(intake.whenIdle(), ABORT_GRACE_MS);
     }
@@ -104,7 +104,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       await bus.drain();
     } catch (error) {
       // Already closed (stop() raced the drain): nothing left to flush.
-      logger.debug('nats drain skipped', { error });
+      logger.debug({ err: error }, 'nats drain skipped');
     }
     await upstream.destroy().catch(() => undefined);
     logger.info('drained');

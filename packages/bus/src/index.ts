@@ -8,3 +8,4 @@ export type { JsMsg } from '@nats-io/jetstream';
 export { callAccounting, AccountingCallError } from './accounting-client.ts';
 export { putBlob, readBlob, takeBlob, deleteBlob, listBlobs, deleteBlobBucket, ensureBlobBucket, configureBlobBucket, maxInlinePayload, BlobError, BlobFailure, BLOB_DEFAULTS, type BlobBucketOptions } from './blobs.ts';
 export { StorageReservationError, STORAGE_RESOURCES_EXCEEDED } from './storage.ts';
+export { retryBackoff } from './retry.ts';

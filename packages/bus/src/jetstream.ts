@@ -11,10 +11,11 @@ import {
   type JsMsg,
   type StreamInfo,
 } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/nats-core';
+import { delay, nanos } from '@nats-io/nats-core';
 import { UsageEvent, USAGE_CONSUMER, sanitizeUsageEvent } from '@corral/protocol';
 import type { Bus } from './bus.ts';
 import { encodeJson } from './codec.ts';
+import { retryBackoff } from './retry.ts';
 import { reserving, streamMaxBytes } from './storage.ts';
 
 export interface UsageStreamLimits {
@@ -179,7 +180,7 @@ export async function publishUsage(bus: Bus, event: UsageEvent, options: Publish
     // A publish while disconnected is lost and would only fail at its timeout.
     if (!bus.isConnected()) {
       lastMessage = 'not connected to NATS';
-      if (attempt < attempts) await sleep(100 * 2 ** (attempt - 1));
+      if (attempt < attempts) await delay(retryBackoff.backoff(attempt - 1));
       continue;
     }
     try {
@@ -191,7 +192,7 @@ export async function publishUsage(bus: Bus, event: UsageEvent, options: Publish
     } catch (error) {
       lastMessage = error instanceof Error ? error.message : String(error);
       // Brief backoff: JetStream is usually back within a leader election or a reconnect.
-      if (attempt < attempts) await sleep(100 * 2 ** (attempt - 1));
+      if (attempt < attempts) await delay(retryBackoff.backoff(attempt - 1));
     }
   }
   return { ok: false, retryable: true, message: lastMessage };
@@ -200,8 +201,4 @@ export async function publishUsage(bus: Bus, event: UsageEvent, options: Publish
 function isNotFound(error: unknown): boolean {
   if (!(error instanceof JetStreamApiError)) return false;
   return error.code === JetStreamApiCodes.StreamNotFound || error.code === JetStreamApiCodes.ConsumerNotFound || error.status === 404;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,8 +1,9 @@
 import { Kvm, type KV, type KvWatchEntry } from '@nats-io/kv';
-import type { QueuedIterator } from '@nats-io/nats-core';
+import { delay, type QueuedIterator } from '@nats-io/nats-core';
 import type { z } from 'zod';
 import type { Bus } from './bus.ts';
 import { decodeWith, encodeJson } from './codec.ts';
+import { retryBackoff } from './retry.ts';
 
 export type KvBucketName = 'keys' | 'models';
 
@@ -153,7 +154,7 @@ export async function watchKv<T extends z.ZodType>(bus: Bus, bucket: KvBucketNam
           return;
         } catch {
           // JetStream may need a moment after a server restart; the next reconnect tries again anyway.
-          await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** attempt)));
+          await delay(retryBackoff.backoff(attempt));
         }
       }
     } finally {
@@ -167,7 +168,7 @@ export async function watchKv<T extends z.ZodType>(bus: Bus, bucket: KvBucketNam
     while (!isReady && !stopped) {
       const status = await kv.status().catch(() => undefined);
       if (status && status.values === 0) becomeReady();
-      if (!isReady) await new Promise((resolve) => setTimeout(resolve, 250));
+      if (!isReady) await delay(250);
     }
   };
   void checkEmpty();

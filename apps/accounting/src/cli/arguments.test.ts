@@ -12,19 +12,32 @@ describe('parseArguments', () => {
     expect([...parsed.flags]).toEqual(['json']);
   });
 
-  it('refuses a missing value and unknown options', () => {
-    expect(() => parseArguments(['--name'])).toThrow(UsageError);
-    const reader = new OptionReader(parseArguments(['--name', 'x', '--nmae', 'y']));
+  it('takes values that start with a dash, and words after -- as positional', () => {
+    const parsed = parseArguments(['models', '--budget', '-1', '--', '--json']);
+    expect(parsed.options.get('budget')).toEqual(['-1']);
+    expect(parsed.positional).toEqual(['models', '--json']);
+    expect(parsed.flags.size).toBe(0);
+  });
+
+  it('refuses a missing value, a value for a flag and unknown options', () => {
+    expect(() => parseArguments(['--name'])).toThrow('--name needs a value');
+    expect(() => parseArguments(['--json=yes'])).toThrow('--json takes no value');
+    expect(() => parseArguments(['--name', 'x', '--nmae', 'y'])).toThrow('unknown option: --nmae');
+    expect(() => parseArguments(['--nmae', 'y', '-q'])).toThrow('unknown options: --nmae, -q');
+  });
+
+  it('refuses options the command does not read', () => {
+    const reader = new OptionReader(parseArguments(['--name', 'x', '--rpm', '5', '--json']));
     reader.string('name');
-    expect(() => reader.finish()).toThrow('unknown option: --nmae');
+    expect(() => reader.finish()).toThrow('unknown option: --rpm');
   });
 
   it('reads limits, clearing words and amounts', () => {
-    const reader = new OptionReader(parseArguments(['--rpm', 'none', '--tpm', '100', '--budget', 'none', '--bad', '-1']));
+    const reader = new OptionReader(parseArguments(['--rpm', 'none', '--tpm', '100', '--budget', 'none', '--input-price', '-1']));
     expect(reader.limit('rpm')).toBeNull();
     expect(reader.limit('tpm')).toBe(100);
     expect(reader.money('budget', 'none')).toBeNull();
-    expect(() => reader.money('bad')).toThrow(UsageError);
+    expect(() => reader.money('input-price')).toThrow(UsageError);
     expect(() => new OptionReader(parseArguments(['--rpm', '1.5'])).integer('rpm')).toThrow(UsageError);
   });
 });

@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 /** A command line split into positional words and `--name value` / `--name=value` / `--flag` options. */
 export interface ParsedArguments {
   positional: string[];
@@ -9,35 +11,70 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Options that never take a value. */
-const FLAGS = new Set(['json', 'exclude-reasoning', 'include-reasoning', 'hidden', 'visible', 'help', 'active']);
+const flag = { type: 'boolean' } as const;
+const valued = { type: 'string' } as const;
+
+/**
+ * Every option some command reads: parseArgs needs to know which take a value to split a line.
+ * Which command accepts which is checked by OptionReader.finish, so `keys list --rpm 5` is refused.
+ */
+const OPTIONS = {
+  json: flag,
+  help: flag,
+  active: flag,
+  hidden: flag,
+  visible: flag,
+  'exclude-reasoning': flag,
+  'include-reasoning': flag,
+  name: valued,
+  models: valued,
+  rpm: valued,
+  tpm: valued,
+  budget: valued,
+  expires: valued,
+  'num-ctx': valued,
+  think: valued,
+  'keep-alive': valued,
+  'timeout-ms': valued,
+  'input-price': valued,
+  'output-price': valued,
+  option: valued,
+  by: valued,
+  from: valued,
+  to: valued,
+  key: valued,
+  model: valued,
+} as const;
+
+function declared(name: string): (typeof OPTIONS)[keyof typeof OPTIONS] | undefined {
+  return Object.hasOwn(OPTIONS, name) ? OPTIONS[name as keyof typeof OPTIONS] : undefined;
+}
 
 export function parseArguments(argv: string[]): ParsedArguments {
-  const positional: string[] = [];
+  // Not strict: parseArgs' own errors name no option in a form we can reword, and it would refuse
+  // a value that starts with a dash (`--budget -1`), which the commands judge themselves.
+  const { positionals, tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const options = new Map<string, string[]>();
   const flags = new Set<string>();
-  for (let index = 0; index < argv.length; index++) {
-    const word = argv[index]!;
-    if (word === '--') {
-      positional.push(...argv.slice(index + 1));
-      break;
+  const unknown: string[] = [];
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const option = declared(token.name);
+    if (!option) unknown.push(token.rawName);
+    else if (option.type === 'boolean') {
+      if (token.inlineValue) throw new UsageError(`--${token.name} takes no value`);
+      flags.add(token.name);
+    } else {
+      if (token.value === undefined) throw new UsageError(`--${token.name} needs a value`);
+      options.set(token.name, [...(options.get(token.name) ?? []), token.value]);
     }
-    if (!word.startsWith('--')) {
-      positional.push(word);
-      continue;
-    }
-    const equals = word.indexOf('=');
-    const name = word.slice(2, equals === -1 ? undefined : equals);
-    if (FLAGS.has(name)) {
-      if (equals !== -1) throw new UsageError(`--${name} takes no value`);
-      flags.add(name);
-      continue;
-    }
-    const value = equals === -1 ? argv[++index] : word.slice(equals + 1);
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    options.set(name, [...(options.get(name) ?? []), value]);
   }
-  return { positional, options, flags };
+  if (unknown.length > 0) throw unknownOptions(unknown);
+  return { positional: positionals, options, flags };
+}
+
+function unknownOptions(names: string[]): UsageError {
+  return new UsageError(`unknown option${names.length > 1 ? 's' : ''}: ${names.join(', ')}`);
 }
 
 /** Reads options and refuses any that the command does not know, so typos are not silently ignored. */
@@ -92,7 +129,7 @@ export class OptionReader {
   finish(): void {
     this.used.add('json');
     const unknown = [...this.parsed.options.keys(), ...this.parsed.flags].filter((name) => !this.used.has(name));
-    if (unknown.length > 0) throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''}: ${unknown.map((name) => `--${name}`).join(', ')}`);
+    if (unknown.length > 0) throw unknownOptions(unknown.map((name) => `--${name}`));
   }
 }
 

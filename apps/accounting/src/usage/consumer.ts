@@ -1,4 +1,5 @@
-import { ensureUsageConsumer, openUsagePuller, type JsMsg } from '@corral/bus';
+import { ensureUsageConsumer, openUsagePuller, retryBackoff, type JsMsg } from '@corral/bus';
+import { delay, type Delay } from '@nats-io/nats-core';
 import { UsageEvent, sanitizeUsageEvent } from '@corral/protocol';
 import type { AccountingContext } from '../context.ts';
 import { replicateKeys } from '../replicate.ts';
@@ -20,8 +21,6 @@ export interface UsageConsumer {
   stop(): Promise<void>;
 }
 
-const MAX_BACKOFF_MS = 5000;
-
 /**
  * Feeds the usage stream into Postgres. An event is acknowledged only after the transaction that
  * stored it committed; while Postgres is unreachable the batch is held (and the server told we are
@@ -32,19 +31,16 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
   const pending: JsMsg[] = [];
   let running = true;
   let stored = 0;
-  let wake: (() => void) | undefined;
+  /** The batcher's current wait; new events or stopping end it early (nats.js's delay resolves on cancel). */
+  let waiting: Delay | undefined;
   const signal = () => {
-    wake?.();
-    wake = undefined;
+    waiting?.cancel();
+    waiting = undefined;
   };
-  const waitFor = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const waitFor = (ms: number) => {
+    waiting = delay(ms);
+    return waiting;
+  };
   /** Keys whose spending could not be re-published yet; retried after the next batch. */
   const unreplicated = new Set<string>();
 
@@ -57,7 +53,7 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
         while (running) {
           // Prefetch at most one batch ahead: while Postgres is down, memory stays bounded.
           if (pending.length >= options.batchSize * 2) {
-            await new Promise((resolve) => setTimeout(resolve, 20));
+            await delay(20);
             continue;
           }
           // Runs to its end even when stopping, so every event the server sent is in `pending` to hand back.
@@ -69,7 +65,7 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
       } catch (error) {
         if (!running) break;
         logger.warn({ err: error }, 'usage pull interrupted; resuming');
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await delay(500);
         // Requests sent while NATS is away are lost and would only fail at their timeout.
         while (running && !(await context.bus.waitForConnection(1000)));
         await ensureUsageConsumer(context.bus).catch(() => undefined);
@@ -115,11 +111,11 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
           for (const { message } of events) message.nak();
           return false;
         }
-        const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt);
-        logger.warn({ err: error, attempt: attempt + 1, events: events.length, retryInMs: delay }, 'cannot store usage yet; will retry');
+        const retryInMs = retryBackoff.backoff(attempt);
+        logger.warn({ err: error, attempt: attempt + 1, events: events.length, retryInMs }, 'cannot store usage yet; will retry');
         for (const { message } of events) message.working();
         for (const message of pending) message.working();
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await delay(retryInMs);
       }
     }
   };
