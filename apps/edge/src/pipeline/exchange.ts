@@ -1,4 +1,4 @@
-import type { Options, ThinkValue } from '@corral/ollama';
+import type { ModelOverrides, ThinkValue } from '@corral/ollama';
 import { validTraceparent } from '@corral/protocol';
 import type { IncomingHeaders } from '../auth/authenticate.ts';
 import type { EdgeContext } from '../context.ts';
@@ -8,12 +8,7 @@ import { identifyCaller, type Caller } from './access.ts';
 import { RequestScope } from './request-scope.ts';
 
 /** Per-model settings from accounting, in Ollama's terms; they fill what the request left unset. */
-export interface ModelOverrides {
-  options?: Options;
-  think?: ThinkValue;
-  keep_alive?: string | number;
-  excludeReasoning?: boolean;
-}
+export type { ModelOverrides };
 
 export interface ModelTarget {
   /** The name the caller used. */

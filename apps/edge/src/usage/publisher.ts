@@ -1,3 +1,4 @@
+import { backoff } from '@nats-io/nats-core';
 import { publishUsage, type Bus } from '@corral/bus';
 import { sanitizeUsageEvent, type UsageEvent } from '@corral/protocol';
 
@@ -38,6 +39,8 @@ export function createUsagePublisher(bus: Bus, options: UsagePublisherOptions = 
   const concurrency = options.concurrency ?? 64;
   const baseDelay = options.retryDelayMs ?? 100;
   const maxDelay = options.maxRetryDelayMs ?? 5000;
+  // Doubling to the ceiling; nats.js jitters each pause so edges that lost one server do not return in step.
+  const retryDelays = backoff(Array.from({ length: 11 }, (_, attempt) => Math.min(maxDelay, baseDelay * 2 ** attempt)));
   const queue: UsageEvent[] = [];
   let inFlight = 0;
   let failures = 0;
@@ -80,7 +83,7 @@ export function createUsagePublisher(bus: Bus, options: UsagePublisherOptions = 
           // Publishes that were already in flight fail together: that is one failure, not many.
           if (pausedUntil <= Date.now()) {
             failures++;
-            pausedUntil = Date.now() + Math.min(maxDelay, baseDelay * 2 ** Math.min(failures - 1, 10));
+            pausedUntil = Date.now() + retryDelays.backoff(failures - 1);
           }
         }
         pump();
