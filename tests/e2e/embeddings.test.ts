@@ -1,5 +1,6 @@
 import { connectBus } from '@corral/bus';
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
 import { Heartbeat } from '@corral/protocol';
 import { DEFAULT_MODELS, natsUrl, startStack, validateAgainstOpenAPI, type CompletedRequest, type EmulatedModel, type Stack } from '@corral/testkit';
 import OpenAI from 'openai';

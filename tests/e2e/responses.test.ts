@@ -1,5 +1,6 @@
 import { callAccounting, connectBus } from '@corral/bus';
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
 import { natsUrl, startStack, validateAgainstOpenAPI, validateAgainstOpenAPIVariant, type CompletedRequest, type Stack } from '@corral/testkit';
 import OpenAI from 'openai';
 import pg from 'pg';

@@ -3,7 +3,7 @@ import { KeyRecord, type UsageEvent } from '@corral/protocol';
 import { hashApiKey } from '@corral/keys';
 import { callAccounting, openKv, publishUsage, usageStreamState } from '@corral/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestWorld, eventually, scalar, usageEvent, type TestWorld } from './test-support.ts';
+import { createTestWorld, eventually, scalar, usageEvent, type TestWorld } from './testing/index.ts';
 import { ingestUsage } from './usage/ingest.ts';
 
 describe('usage ingestion', () => {
