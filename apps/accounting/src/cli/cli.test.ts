@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestWorld, natsUrl, type TestWorld } from '../testing/index.ts';
 import { ingestUsage } from '../usage/ingest.ts';
 import { createDb } from '@corral/db';
-import { usageEvent } from '../testing/index.ts';
+import { usageEvent } from '@corral/protocol/testing';
 
 const cliPath = fileURLToPath(new URL('./main.ts', import.meta.url));
 

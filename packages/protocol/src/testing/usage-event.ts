@@ -1,8 +1,10 @@
-import type { UsageEvent } from '@corral/protocol';
+import type { UsageEvent } from '../accounting/usage.ts';
+import { PROTOCOL_VERSION } from '../version.ts';
 
+/** A valid usage event of one streamed chat completion, every optional metric set; overrides change any field. */
 export function usageEvent(requestId: string, overrides: Partial<UsageEvent> = {}): UsageEvent {
   return {
-    v: 1,
+    v: PROTOCOL_VERSION,
     requestId,
     keyId: null,
     alias: 'fast',
