@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { usageEvent } from '@corral/protocol/testing';
 import { connectBus, publishUsage, type Bus } from './index.ts';
-import { startNatsRelay, type NatsRelay } from './test-relay.ts';
+import { startNatsRelay, type NatsRelay } from './testing/index.ts';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const prefix = `conntest${process.pid}`;

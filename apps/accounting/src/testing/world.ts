@@ -3,7 +3,7 @@ import { connectBus, deleteKv, deleteUsageStream, type Bus } from '@corral/bus';
 import { AccountingConfig, parseEnv } from '@corral/config';
 import { DatabaseSource, dropDatabase, ensureDatabase } from '@corral/db';
 import { testDatabaseUrl } from '@corral/db/testing';
-import { testStorageEnv } from '@corral/testkit';
+import { testStorageEnv } from '@corral/testkit/testing';
 import { createLogger } from '@corral/log';
 import { startAccounting, type Accounting } from '../start.ts';
 

@@ -1,6 +1,7 @@
 import { connectBus, deleteUsageStream, ensureUsageStream, usageStreamState, type Bus } from '@corral/bus';
 import { usageEvent } from '@corral/protocol/testing';
-import { startNatsServer, TEST_STORAGE_LIMITS, type NatsServer } from '@corral/testkit';
+import { startNatsServer, type NatsServer } from '@corral/testkit';
+import { TEST_STORAGE_LIMITS } from '@corral/testkit/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUsagePublisher, type PublisherLogger } from './publisher.ts';
 
