@@ -4,8 +4,9 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 const deepImport = {
-  group: ['@corral/*/*'],
-  message: 'Import a package through its public index (@corral/<name>), never a deep path.',
+  // A package's test helpers are its one other entry (`./testing` in its package.json exports).
+  group: ['@corral/*/*', '!@corral/*/testing', '@corral/*/testing/**'],
+  message: 'Import a package through its public index (@corral/<name>, or @corral/<name>/testing in tests), never a deep path.',
 };
 const appImport = {
   group: ['@corral/edge', '@corral/worker', '@corral/accounting', '@corral/admin', '**/apps/**'],
@@ -36,6 +37,17 @@ export default tseslint.config(
           patterns: [deepImport, appImport],
           paths: ['@corral/openai', '@corral/anthropic'].map((name) => ({ name, message: 'Dialect-neutral code: translation packages are used by apps/edge/src/dialects/<dialect>/ only.' })),
         },
+      ],
+    },
+  },
+  {
+    // Test helpers stay out of what ships. A rule of its own, so the blocks around it keep their own no-restricted-imports.
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', '**/src/testing/**', 'tests/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@corral/*/testing'], message: 'Test helpers (@corral/<name>/testing) are imported only by *.test.ts files, src/testing/ and tests/.' }] },
       ],
     },
   },

@@ -1,4 +1,5 @@
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
 import { startStack, type Stack } from '@corral/testkit';
 import OpenAI from 'openai';
 import pg from 'pg';

@@ -1,4 +1,4 @@
-import { validateAgainstOpenAPI } from '@corral/testkit';
+import { validateAgainstOpenAPI } from '@corral/testkit/testing';
 
 /**
  * The bytes Corral sends for /v1/chat/completions, checked against OpenAI's OpenAPI document no

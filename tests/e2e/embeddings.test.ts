@@ -1,7 +1,9 @@
 import { connectBus } from '@corral/bus';
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
 import { Heartbeat } from '@corral/protocol';
-import { DEFAULT_MODELS, natsUrl, startStack, validateAgainstOpenAPI, type CompletedRequest, type EmulatedModel, type Stack } from '@corral/testkit';
+import { DEFAULT_MODELS, natsUrl, startStack, type CompletedRequest, type EmulatedModel, type Stack } from '@corral/testkit';
+import { validateAgainstOpenAPI } from '@corral/testkit/testing';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { configureBlobBucket, connectBus, deleteBlobBucket, ensureBlobBucket, listBlobs, type Bus } from '@corral/bus';
-import { DEFAULT_MODELS, natsUrl, startStack, TEST_STORAGE_LIMITS, type EmulatedModel, type Stack } from '@corral/testkit';
+import { DEFAULT_MODELS, natsUrl, startStack, type EmulatedModel, type Stack } from '@corral/testkit';
+import { TEST_STORAGE_LIMITS } from '@corral/testkit/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,5 +1,6 @@
 import { callAccounting, connectBus, type Bus } from '@corral/bus';
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
 import { startNatsServer, startStack, type NatsServer, type Stack } from '@corral/testkit';
 import OpenAI, { APIError } from 'openai';
 import pg from 'pg';

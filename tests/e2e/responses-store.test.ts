@@ -1,5 +1,7 @@
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
-import { startStack, validateAgainstOpenAPI, type Stack } from '@corral/testkit';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
+import { startStack, type Stack } from '@corral/testkit';
+import { validateAgainstOpenAPI } from '@corral/testkit/testing';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,8 @@
 import { callAccounting, connectBus } from '@corral/bus';
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
-import { natsUrl, startStack, validateAgainstOpenAPI, validateAgainstOpenAPIVariant, type CompletedRequest, type Stack } from '@corral/testkit';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
+import { natsUrl, startStack, type CompletedRequest, type Stack } from '@corral/testkit';
+import { validateAgainstOpenAPI, validateAgainstOpenAPIVariant } from '@corral/testkit/testing';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

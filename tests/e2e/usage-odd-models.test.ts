@@ -1,5 +1,6 @@
 import { connectBus, encodeJson, type Bus } from '@corral/bus';
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
 import { PROTOCOL_VERSION, USAGE_TEXT_LIMITS, storableText, type UsageEvent } from '@corral/protocol';
 import { startStack, type Stack } from '@corral/testkit';
 import { randomUUID } from 'node:crypto';

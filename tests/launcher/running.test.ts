@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { connectBus, deleteBlobBucket, deleteKv, deleteUsageStream } from '@corral/bus';
-import { dropDatabase, testDatabaseUrl } from '@corral/db';
+import { dropDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
 import { freePort, natsUrl, repoRoot, uniquePrefix } from '@corral/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 

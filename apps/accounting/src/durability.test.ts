@@ -5,7 +5,8 @@ import { AccountingCallError, callAccounting, publishUsage } from '@corral/bus';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@corral/db';
 import { startNatsServer, type NatsServer } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestWorld, eventually, scalar, usageEvent, type TestWorld } from './test-support.ts';
+import { usageEvent } from '@corral/protocol/testing';
+import { createTestWorld, eventually, scalar, type TestWorld } from './testing/index.ts';
 
 async function publishAll(world: TestWorld, ids: string[]): Promise<void> {
   for (const id of ids) {

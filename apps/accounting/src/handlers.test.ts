@@ -3,7 +3,7 @@ import { hashApiKey } from '@corral/keys';
 import { KeyRecord, ModelConfig, modelConfigKey } from '@corral/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestWorld, type TestWorld } from './test-support.ts';
+import { createTestWorld, type TestWorld } from './testing/index.ts';
 
 describe('accounting operations over NATS', () => {
   let world: TestWorld;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountingContext } from './context.ts';
 import { createLogger } from '@corral/log';
 import { reconcile, startReconciler } from './reconcile.ts';
-import { createTestWorld, eventually, scalar, type TestWorld } from './test-support.ts';
+import { createTestWorld, eventually, scalar, type TestWorld } from './testing/index.ts';
 
 const lastRevision = async (bucket: KvBucket) => (await bucket.kv.status()).streamInfo.state.last_seq;
 

@@ -3,7 +3,8 @@ import { DatabaseSource } from '@corral/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@corral/log';
 import { startAccounting, type Accounting } from './start.ts';
-import { createTestWorld, eventually, scalar, usageEvent, type TestWorld } from './test-support.ts';
+import { usageEvent } from '@corral/protocol/testing';
+import { createTestWorld, eventually, scalar, type TestWorld } from './testing/index.ts';
 
 describe('two accounting replicas on one database and prefix', () => {
   let world: TestWorld;

@@ -3,7 +3,7 @@ import { DatabaseSource } from '@corral/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@corral/log';
 import { startAccounting } from './start.ts';
-import { createTestWorld, type TestWorld } from './test-support.ts';
+import { createTestWorld, type TestWorld } from './testing/index.ts';
 
 describe('the usage stream reservation accounting starts with', () => {
   let world: TestWorld;

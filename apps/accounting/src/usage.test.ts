@@ -3,7 +3,8 @@ import { KeyRecord, type UsageEvent } from '@corral/protocol';
 import { hashApiKey } from '@corral/keys';
 import { callAccounting, openKv, publishUsage, usageStreamState } from '@corral/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestWorld, eventually, scalar, usageEvent, type TestWorld } from './test-support.ts';
+import { usageEvent } from '@corral/protocol/testing';
+import { createTestWorld, eventually, scalar, type TestWorld } from './testing/index.ts';
 import { ingestUsage } from './usage/ingest.ts';
 
 describe('usage ingestion', () => {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { BlobFailure, deleteBlobBucket, ensureBlobBucket, maxInlinePayload, putBlob, readBlob, takeBlob } from '@corral/bus';
 import { startEmulator, type Emulator } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, sequenceOf, type Harness } from './test-harness.ts';
+import { createHarness, sequenceOf, type Harness } from './testing/index.ts';
 
 const encoder = new TextEncoder();
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,6 +1,6 @@
 import { startEmulator, startNatsServer, type Emulator, type NatsServer } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './test-harness.ts';
+import { createHarness, type Harness } from './testing/index.ts';
 
 const TOKENS = 2000;
 

@@ -1,6 +1,6 @@
 import { startEmulator, type Emulator } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './test-harness.ts';
+import { createHarness, type Harness } from './testing/index.ts';
 
 const chatBody = (text: string) => ({ model: 'llama3.2:latest', messages: [{ role: 'user', content: text }], stream: true });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Heartbeat } from '@corral/protocol';
 import { startEmulator, type Emulator } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './test-harness.ts';
+import { createHarness, type Harness } from './testing/index.ts';
 
 describe('worker heartbeats', () => {
   let harness: Harness;

@@ -1,7 +1,7 @@
 import { encodeRawChunk } from '@corral/protocol';
 import { startEmulator, type Emulator } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, sequenceOf, type Harness } from './test-harness.ts';
+import { createHarness, sequenceOf, type Harness } from './testing/index.ts';
 
 const chatBody = (model: string, text: string) => ({ model, messages: [{ role: 'user', content: text }], stream: true });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { usageEvent } from '@corral/protocol/testing';
 import { connectBus, publishUsage, type Bus } from './index.ts';
-import { startNatsRelay, type NatsRelay } from './test-relay.ts';
+import { startNatsRelay, type NatsRelay } from './testing/index.ts';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const prefix = `conntest${process.pid}`;
@@ -44,7 +45,7 @@ describe('a bus whose NATS connection drops and comes back', () => {
     expect(await bus.waitForConnection(50)).toBe(false);
 
     // A usage publish cannot reach JetStream now: it says so at once instead of after its timeout.
-    const published = await publishUsage(bus, usageEvent(), { attempts: 1, timeoutMs: 5000 });
+    const published = await publishUsage(bus, usageEvent(`conn${process.pid}`), { attempts: 1, timeoutMs: 5000 });
     expect(published).toEqual({ ok: false, retryable: true, message: 'not connected to NATS' });
 
     // A request made now waits for the connection rather than vanishing into a reconnect.
@@ -57,22 +58,3 @@ describe('a bus whose NATS connection drops and comes back', () => {
     expect(await bus.waitForConnection(50)).toBe(true);
   });
 });
-
-function usageEvent() {
-  return {
-    v: 1,
-    requestId: `conn${process.pid}`,
-    keyId: null,
-    alias: 'fast',
-    model: 'llama3.2:3b',
-    endpoint: '/v1/chat/completions',
-    stream: false,
-    status: 'ok',
-    httpStatus: 200,
-    promptTokens: 1,
-    completionTokens: 2,
-    durationMs: 3,
-    startedAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:00:00.003Z',
-  } as const;
-}

@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import type { UsageEvent } from '@corral/protocol';
+import { usageEvent } from '@corral/protocol/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, type Bus } from './bus.ts';
 import { deleteUsageStream, openUsagePuller, ensureUsageConsumer, ensureUsageStream, publishUsage, usageStreamState } from './jetstream.ts';
@@ -12,25 +13,6 @@ const prefix = `js${process.pid}${Math.random().toString(36).slice(2, 8)}`;
 const TEST_STREAM_BYTES = 16 * 1024 ** 2;
 /** More than any JetStream server here has (its default store is at most 1 TB). */
 const BEYOND_ANY_SERVER_BYTES = 2 ** 50;
-
-function usageEvent(requestId: string): UsageEvent {
-  return {
-    v: 1,
-    requestId,
-    keyId: null,
-    alias: 'fast',
-    model: 'llama3.2:latest',
-    endpoint: '/v1/chat/completions',
-    stream: false,
-    status: 'ok',
-    httpStatus: 200,
-    promptTokens: 3,
-    completionTokens: 5,
-    durationMs: 12,
-    startedAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:00:00.012Z',
-  };
-}
 
 describe('usage stream on a real NATS server', () => {
   let bus: Bus;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { connectBus, type Bus } from './bus.ts';
 import { deleteKv, openKv, watchKv } from './kv.ts';
-import { startNatsRelay } from './test-relay.ts';
+import { startNatsRelay } from './testing/index.ts';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const prefix = `kv${process.pid}${Math.random().toString(36).slice(2, 8)}`;

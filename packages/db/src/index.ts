@@ -5,4 +5,3 @@ export { resolveDatabase, DatabaseSource, type ResolvedDatabase, type ResolveDat
 export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type EmbeddedPostgresHandle } from './embedded.ts';
 export { withDatabase, databaseName } from './connection-url.ts';
 export { apiKeys, models, usage, usageHourly, usageDaily, responses } from './schema/index.ts';
-export { testDatabaseUrl } from './test-database.ts';

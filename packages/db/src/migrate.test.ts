@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase } from './ensure-database.ts';
 import { migrate } from './migrate.ts';
-import { testDatabaseUrl } from './test-database.ts';
+import { testDatabaseUrl } from './testing/index.ts';
 
 const url = testDatabaseUrl('migrate');
 

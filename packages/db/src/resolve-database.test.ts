@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { databaseName } from './connection-url.ts';
 import { dropDatabase } from './ensure-database.ts';
 import { resolveDatabase } from './resolve-database.ts';
-import { testDatabaseUrl } from './test-database.ts';
+import { testDatabaseUrl } from './testing/index.ts';
 
 async function selectOne(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });

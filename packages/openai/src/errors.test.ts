@@ -16,7 +16,7 @@ import {
   unsupportedParameter,
 } from './errors.ts';
 import { nativeErrorMessage, openAIErrorFromNative } from './native-error.ts';
-import { assertOpenAPI } from './testing/openapi.ts';
+import { assertOpenAPI } from './testing/index.ts';
 import { formatParameterPath, openAIErrorFromZod } from './zod-error.ts';
 
 describe('OpenAI errors', () => {

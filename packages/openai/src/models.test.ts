@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toModel, toModelList } from './models.ts';
-import { assertOpenAPI } from './testing/openapi.ts';
+import { assertOpenAPI } from './testing/index.ts';
 
 describe('models', () => {
   it('lists models (A.3 #66) and an empty list as [] rather than null (A.3 #67, deliberate)', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { addressRefusal } from './address.ts';
 import { createGuardedAgent } from './guarded-agent.ts';
-import { pngBytes, startServer, type TestServer } from './test-servers.ts';
+import { pngBytes, startServer, type TestServer } from './testing/index.ts';
 
 let image: TestServer;
 beforeAll(async () => {

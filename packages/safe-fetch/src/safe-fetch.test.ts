@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SafeFetchError } from './errors.ts';
 import { safeFetch } from './safe-fetch.ts';
-import { pngBytes, startServer, type TestServer } from './test-servers.ts';
+import { pngBytes, startServer, type TestServer } from './testing/index.ts';
 
 const servers: TestServer[] = [];
 afterEach(async () => {

@@ -22,7 +22,5 @@ export {
 export { emulatorOptionsFromEnv } from './emulator/env.ts';
 export { OLLAMA_VERSION } from './emulator/model-info.ts';
 export { startStack, uniquePrefix, natsUrl, type Stack, type StackOptions, type WorkerHandle } from './stack/stack.ts';
-export { TEST_STORAGE_LIMITS, testStorageEnv } from './stack/storage-limits.ts';
 export { startNatsServer, findNatsServer, type NatsServer, type NatsServerOptions } from './stack/nats-server.ts';
 export { startService, freePort, repoRoot, type ServiceProcess } from './stack/processes.ts';
-export { validateAgainstOpenAPI, validateAgainstOpenAPIVariant, openAPIVariantName, hasOpenAPISchema, type OpenAPIValidation } from './openapi/validator.ts';

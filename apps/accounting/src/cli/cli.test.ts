@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { looksLikeApiKey } from '@corral/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestWorld, natsUrl, type TestWorld } from '../test-support.ts';
+import { createTestWorld, natsUrl, type TestWorld } from '../testing/index.ts';
 import { ingestUsage } from '../usage/ingest.ts';
 import { createDb } from '@corral/db';
-import { usageEvent } from '../test-support.ts';
+import { usageEvent } from '@corral/protocol/testing';
 
 const cliPath = fileURLToPath(new URL('./main.ts', import.meta.url));
 

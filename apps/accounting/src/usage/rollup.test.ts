@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usageEvent } from '../test-support.ts';
+import { usageEvent } from '@corral/protocol/testing';
 import { costUsd, moneyText } from './cost.ts';
 import { isPermanentDataError } from './failures.ts';
 import { dayStart, hourStart } from './periods.ts';

@@ -1,7 +1,8 @@
 import { configureBlobBucket, connectBus, deleteBlobBucket, deleteKv, type Bus } from '@corral/bus';
 import { EdgeConfig, parseEnv } from '@corral/config';
 import type { UsageEvent } from '@corral/protocol';
-import { natsUrl, startEmulator, startService, TEST_STORAGE_LIMITS, testStorageEnv, uniquePrefix, type Emulator, type ServiceProcess } from '@corral/testkit';
+import { natsUrl, startEmulator, startService, uniquePrefix, type Emulator, type ServiceProcess } from '@corral/testkit';
+import { TEST_STORAGE_LIMITS, testStorageEnv } from '@corral/testkit/testing';
 import type { FastifyBaseLogger } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

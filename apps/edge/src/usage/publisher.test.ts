@@ -1,29 +1,11 @@
 import { connectBus, deleteUsageStream, ensureUsageStream, usageStreamState, type Bus } from '@corral/bus';
-import type { UsageEvent } from '@corral/protocol';
-import { startNatsServer, TEST_STORAGE_LIMITS, type NatsServer } from '@corral/testkit';
+import { usageEvent } from '@corral/protocol/testing';
+import { startNatsServer, type NatsServer } from '@corral/testkit';
+import { TEST_STORAGE_LIMITS } from '@corral/testkit/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUsagePublisher, type PublisherLogger } from './publisher.ts';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-
-function event(requestId: string): UsageEvent {
-  return {
-    v: 1,
-    requestId,
-    keyId: null,
-    alias: 'fast',
-    model: 'llama3.2:3b',
-    endpoint: '/v1/chat/completions',
-    stream: true,
-    status: 'ok',
-    httpStatus: 200,
-    promptTokens: 1,
-    completionTokens: 2,
-    durationMs: 3,
-    startedAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:00:00.003Z',
-  };
-}
 
 function capture(): PublisherLogger & { lines: string[] } {
   const lines: string[] = [];
@@ -48,14 +30,14 @@ describe('usage publisher on a real NATS server', () => {
     const logger = capture();
     const publisher = createUsagePublisher(bus, { logger, retryDelayMs: 20 });
     const started = performance.now();
-    for (let index = 0; index < 300; index++) publisher.record(event(`early${index}`));
+    for (let index = 0; index < 300; index++) publisher.record(usageEvent(`early${index}`));
     console.log(`record() of 300 events returned in ${(performance.now() - started).toFixed(2)} ms`);
     expect(publisher.pending()).toBe(300);
     expect((await publisher.flush(300)).pending).toBe(300);
     expect(logger.lines).toContain('warn cannot publish usage yet; buffering and retrying');
 
     await ensureUsageStream(bus, { maxBytes: TEST_STORAGE_LIMITS.usageStreamMaxBytes });
-    for (let index = 0; index < 200; index++) publisher.record(event(`late${index}`));
+    for (let index = 0; index < 200; index++) publisher.record(usageEvent(`late${index}`));
     const flushStarted = performance.now();
     expect(await publisher.flush(10_000)).toEqual({ pending: 0 });
     console.log(`flushed 500 events after the stream appeared in ${(performance.now() - flushStarted).toFixed(0)} ms`);
@@ -63,7 +45,7 @@ describe('usage publisher on a real NATS server', () => {
     expect(logger.lines).toContain('warn usage publishing recovered');
 
     // The same request recorded again is dropped by the stream's deduplication.
-    publisher.record(event('early0'));
+    publisher.record(usageEvent('early0'));
     await publisher.flush();
     expect(await storedCount(bus)).toBe(500);
   });
@@ -71,7 +53,7 @@ describe('usage publisher on a real NATS server', () => {
   it('drops an invalid event with a log line instead of retrying it forever', async () => {
     const logger = capture();
     const publisher = createUsagePublisher(bus, { logger });
-    publisher.record({ ...event('bad'), httpStatus: 42 });
+    publisher.record({ ...usageEvent('bad'), httpStatus: 42 });
     expect(await publisher.flush(2000)).toEqual({ pending: 0 });
     expect(logger.lines).toEqual(['error dropping an invalid usage event']);
   });
@@ -80,8 +62,8 @@ describe('usage publisher on a real NATS server', () => {
     const logger = capture();
     const publisher = createUsagePublisher(bus, { logger });
     const before = await storedCount(bus);
-    publisher.record({ ...event('long-model'), alias: 'm'.repeat(10_000), model: 'm'.repeat(10_000) });
-    publisher.record({ ...event('nul-model'), alias: 'llama\u0000', model: 'llama\u0000', errorCode: 'e'.repeat(500) });
+    publisher.record({ ...usageEvent('long-model'), alias: 'm'.repeat(10_000), model: 'm'.repeat(10_000) });
+    publisher.record({ ...usageEvent('nul-model'), alias: 'llama\u0000', model: 'llama\u0000', errorCode: 'e'.repeat(500) });
     expect(await publisher.flush(5000)).toEqual({ pending: 0 });
     expect(logger.lines).toEqual([]);
     expect(await storedCount(bus)).toBe(before + 2);
@@ -90,7 +72,7 @@ describe('usage publisher on a real NATS server', () => {
   it('keeps the buffer bounded by dropping the oldest events', async () => {
     const logger = capture();
     const publisher = createUsagePublisher(bus, { logger, maxBuffered: 10, concurrency: 1 });
-    for (let index = 0; index < 15; index++) publisher.record(event(`bounded${index}`));
+    for (let index = 0; index < 15; index++) publisher.record(usageEvent(`bounded${index}`));
     expect(publisher.pending()).toBe(10);
     expect(logger.lines.filter((line) => line.includes('usage buffer full'))).toHaveLength(5);
     await publisher.flush();
@@ -114,11 +96,11 @@ describe('usage publisher across a NATS server restart', () => {
     const logger = capture();
     // A first pause far longer than the flush below waits: only the reconnect can cut it short.
     const publisher = createUsagePublisher(bus, { logger, retryDelayMs: 120_000, maxRetryDelayMs: 120_000 });
-    publisher.record(event('before'));
+    publisher.record(usageEvent('before'));
     expect(await publisher.flush()).toEqual({ pending: 0 });
 
     await nats.stop();
-    for (let index = 0; index < 50; index++) publisher.record(event(`during${index}`));
+    for (let index = 0; index < 50; index++) publisher.record(usageEvent(`during${index}`));
     await vi.waitFor(() => expect(logger.lines).toContain('warn cannot publish usage yet; buffering and retrying'), { timeout: 20_000, interval: 50 });
     expect(publisher.pending()).toBe(50);
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatChunk, finalChatChunk, logprob, toolCall } from '../testing/native-chunks.ts';
-import { assertOpenAPI } from '../testing/openapi.ts';
+import { chatChunk, finalChatChunk, logprob, toolCall, assertOpenAPI } from '../testing/index.ts';
 import { aggregateChatCompletion, createChatCompletionAggregator } from './aggregate.ts';
 
 const options = { id: 'chatcmpl-417', model: 'qwen3', created: 1755800000, excludeReasoning: false, toolMode: 'auto' } as const;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatChunk } from '@corral/ollama';
-import { chatChunk, finalChatChunk, logprob, toolCall } from '../testing/native-chunks.ts';
-import { assertOpenAPI } from '../testing/openapi.ts';
+import { chatChunk, finalChatChunk, logprob, toolCall, assertOpenAPI } from '../testing/index.ts';
 import { chatUsageChunk, createChatCompletionId, createChatStreamTranslator, type ChatStreamOptions } from './from-chunks.ts';
 import type { ChatCompletionChunk } from './wire-types.ts';
 

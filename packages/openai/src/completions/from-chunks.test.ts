@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerateChunk } from '@corral/ollama';
-import { finalGenerateChunk, generateChunk, logprob } from '../testing/native-chunks.ts';
-import { validateAgainstOpenAPI } from '@corral/testkit';
-import { assertOpenAPI } from '../testing/openapi.ts';
+import { finalGenerateChunk, generateChunk, logprob, assertOpenAPI } from '../testing/index.ts';
+import { validateAgainstOpenAPI } from '@corral/testkit/testing';
 import { aggregateCompletion } from './aggregate.ts';
 import { combineCompletionUsage, completionUsageChunk, createCompletionId, createCompletionStreamTranslator, type CompletionStreamOptions } from './from-chunks.ts';
 import type { Completion } from './wire-types.ts';

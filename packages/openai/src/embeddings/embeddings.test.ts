@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateAgainstOpenAPI } from '@corral/testkit';
-import { assertOpenAPI } from '../testing/openapi.ts';
+import { validateAgainstOpenAPI } from '@corral/testkit/testing';
+import { assertOpenAPI } from '../testing/index.ts';
 import { parseEmbeddingsRequest } from './request-schema.ts';
 import { buildEmbeddingsResponse, encodeEmbeddingBase64 } from './response.ts';
 import { embeddingsJob, embeddingsToNative, splitEmbeddingInputs } from './to-canonical.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertOpenAPI } from '../testing/openapi.ts';
+import { assertOpenAPI } from '../testing/index.ts';
 import { listInputItems, parseInputItemsQuery, responseInputItems, type InputItemsQuery, type ResponseItemResource } from './input-items.ts';
 import { parseResponsesRequest } from './request-schema.ts';
 

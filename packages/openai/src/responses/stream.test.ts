@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatChunk } from '@corral/ollama';
-import { validateAgainstOpenAPIVariant } from '@corral/testkit';
+import { validateAgainstOpenAPIVariant } from '@corral/testkit/testing';
 import { serverBusy } from '../errors.ts';
-import { chatChunk, finalChatChunk, toolCall } from '../testing/native-chunks.ts';
-import { assertOpenAPI } from '../testing/openapi.ts';
+import { chatChunk, finalChatChunk, toolCall, assertOpenAPI } from '../testing/index.ts';
 import { aggregateResponse } from './aggregate.ts';
 import { conversationAfter } from './conversation.ts';
 import { createResponseId, createResponsesStreamTranslator, type ResponsesStreamOptions } from './stream.ts';

@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import type { Tool } from '@corral/ollama';
 import { startEmulator } from './emulator.ts';
 import { planChatReply } from './generation.ts';
-import { ndjsonLines, post, postJson } from './test-support.ts';
+import { ndjsonLines, post, postJson } from '../testing/index.ts';
 import { countChatPromptTokens } from './tokens.ts';
 import type { Emulator } from './types.ts';
 

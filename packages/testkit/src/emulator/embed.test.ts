@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from './emulator.ts';
-import { postJson } from './test-support.ts';
+import { postJson } from '../testing/index.ts';
 import { countTextTokens } from './tokens.ts';
 import type { Emulator } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from './emulator.ts';
-import { post } from './test-support.ts';
+import { post } from '../testing/index.ts';
 import type { Emulator } from './types.ts';
 
 let emulator: Emulator;

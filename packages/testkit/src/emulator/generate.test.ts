@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from './emulator.ts';
 import { planGenerateReply } from './generation.ts';
-import { ndjsonLines, post, postJson } from './test-support.ts';
+import { ndjsonLines, post, postJson } from '../testing/index.ts';
 import { countGeneratePromptTokens } from './tokens.ts';
 import type { Emulator } from './types.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from './emulator.ts';
 import { DEFAULT_MODELS } from './models.ts';
-import { postJson } from './test-support.ts';
+import { postJson } from '../testing/index.ts';
 import type { Emulator } from './types.ts';
 
 let emulator: Emulator;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from './emulator.ts';
-import { postJson } from './test-support.ts';
+import { postJson } from '../testing/index.ts';
 
 describe('the request log', () => {
   it('keeps only the newest requestLogLimit requests, so long runs stay bounded', async () => {

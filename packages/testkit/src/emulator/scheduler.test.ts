@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from './emulator.ts';
-import { eventually, postJson, streamLines } from './test-support.ts';
+import { eventually, postJson, streamLines } from '../testing/index.ts';
 import type { Emulator, EmulatorOptions } from './types.ts';
 
 let emulator: Emulator | undefined;

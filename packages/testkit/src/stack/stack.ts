@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createApiKey, removeBusState } from './accounting.ts';
 import { externalOllama } from './external-ollama.ts';
 import { freePort, startService, type ServiceProcess } from './processes.ts';
-import { testStorageEnv } from './storage-limits.ts';
+import { testStorageEnv } from '../testing/storage-limits.ts';
 
 export const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 

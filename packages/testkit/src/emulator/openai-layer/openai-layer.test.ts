@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tool } from '@corral/ollama';
 import { startEmulator } from '../emulator.ts';
 import { planChatReply } from '../generation.ts';
-import { eventually, post, postJson, sseData } from '../test-support.ts';
+import { eventually, post, postJson, sseData } from '../../testing/index.ts';
 import { countChatPromptTokens } from '../tokens.ts';
 import type { Emulator } from '../types.ts';
 

@@ -1,4 +1,4 @@
-/** Small HTTP helpers shared by the emulator's own tests. */
+/** Small HTTP helpers for tests of a server speaking JSON, NDJSON or SSE (the emulator's own tests use them). */
 
 export interface RawResponse {
   status: number;

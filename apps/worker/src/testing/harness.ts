@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { configureBlobBucket, connectBus, type Bus } from '@corral/bus';
 import { parseEnv, WorkerConfig } from '@corral/config';
-import { TEST_STORAGE_LIMITS, testStorageEnv } from '@corral/testkit';
+import { TEST_STORAGE_LIMITS, testStorageEnv } from '@corral/testkit/testing';
 import { decodeWorkerReply, encodeCancel, encodeJob, Heartbeat, PROTOCOL_VERSION, type Job, type WorkerReply } from '@corral/protocol';
 import { silentLogger } from '@corral/log';
-import { startWorker, type RunningWorker } from './worker.ts';
+import { startWorker, type RunningWorker } from '../worker.ts';
 
 /*
  * Test support: talks to a worker through NATS exactly as an edge does (job with a reply inbox,

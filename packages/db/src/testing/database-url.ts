@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { withDatabase } from './connection-url.ts';
+import { withDatabase } from '../connection-url.ts';
 
 /** A fresh database name on the test server (DATABASE_URL's server, else the local default). */
 export function testDatabaseUrl(label: string): string {

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { connectBus, deleteKv, deleteUsageStream, type Bus } from '@corral/bus';
 import { AccountingConfig, parseEnv } from '@corral/config';
-import { DatabaseSource, dropDatabase, ensureDatabase, testDatabaseUrl } from '@corral/db';
-import type { UsageEvent } from '@corral/protocol';
-import { testStorageEnv } from '@corral/testkit';
-import pg from 'pg';
+import { DatabaseSource, dropDatabase, ensureDatabase } from '@corral/db';
+import { testDatabaseUrl } from '@corral/db/testing';
+import { testStorageEnv } from '@corral/testkit/testing';
 import { createLogger } from '@corral/log';
-import { startAccounting, type Accounting } from './start.ts';
+import { startAccounting, type Accounting } from '../start.ts';
 
 export const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -71,51 +70,4 @@ export async function createTestWorld(label: string, options: TestWorldOptions =
     },
   };
   return world;
-}
-
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-export function usageEvent(requestId: string, overrides: Partial<UsageEvent> = {}): UsageEvent {
-  return {
-    v: 1,
-    requestId,
-    keyId: null,
-    alias: 'fast',
-    model: 'llama3.2:3b',
-    endpoint: '/v1/chat/completions',
-    stream: true,
-    status: 'ok',
-    httpStatus: 200,
-    promptTokens: 10,
-    completionTokens: 20,
-    ttftMs: 12.5,
-    durationMs: 250,
-    loadDurationNs: 1_000_000,
-    promptEvalDurationNs: 2_000_000,
-    evalDurationNs: 3_000_000,
-    workerId: 'worker-1',
-    startedAt: '2025-03-01T10:15:00.000Z',
-    finishedAt: '2025-03-01T10:15:00.250Z',
-    ...overrides,
-  };
-}
-
-/** Reads one number from the suite's database. */
-export async function scalar(databaseUrl: string, query: string, parameters: unknown[] = []): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const row = (await client.query<{ value: unknown }>(query, parameters)).rows[0];
-    return Number(row?.value ?? 0);
-  } finally {
-    await client.end();
-  }
 }

@@ -1,0 +1,1 @@
+export { createHarness, sequenceOf, type Harness, type JobCall, type JobSubmission } from './harness.ts';

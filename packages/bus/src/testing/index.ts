@@ -1,0 +1,1 @@
+export { startNatsRelay, type NatsRelay } from './nats-relay.ts';

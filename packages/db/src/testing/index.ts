@@ -1,0 +1,1 @@
+export { testDatabaseUrl } from './database-url.ts';

@@ -1,0 +1,2 @@
+export { chatChunk, finalChatChunk, generateChunk, finalGenerateChunk, toolCall, logprob } from './native-chunks.ts';
+export { assertOpenAPI } from './openapi.ts';

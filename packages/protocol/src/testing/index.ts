@@ -1,0 +1,1 @@
+export { usageEvent } from './usage-event.ts';

@@ -1,0 +1,1 @@
+export { startServer, pngBytes, type TestServer } from './http-server.ts';
