@@ -30,7 +30,7 @@ for (const file of sources) {
       if (outside(resolve(directory, match[1]!))) problems.push(where);
     }
     for (const match of line.matchAll(segments)) {
-      // `join(root, '..', 'name')`: any '..' before a name from the repository root leaves it.
+      // A join from the repository root through a parent segment to a name leaves the repository.
       if (match[1] !== '..' && /\broot\b|repositor/i.test(line)) problems.push(where);
     }
     for (const _ of line.matchAll(absolute)) problems.push(where);
