@@ -128,11 +128,14 @@ export class JobExecution {
     if (body === undefined || this.finished) return;
     const job = { kind: this.job.kind, model: this.job.model, body, ...this.trace() };
     try {
-      for await (const event of this.environment.upstream.stream(job, this.controller.signal)) {
-        if (!this.finished && !this.settling) this.onEvent(event);
-        // After a failure there is nothing sensible left to read; after the final the upstream reads
-        // its answer out, which keeps the connection reusable.
-        if (this.finished && this.outcome !== 'final') break;
+      reading: for await (const batch of this.environment.upstream.stream(job, this.controller.signal)) {
+        // A batch in one synchronous turn: its replies leave in one write.
+        for (const event of batch) {
+          if (!this.finished && !this.settling) this.onEvent(event);
+          // After a failure there is nothing sensible left to read; after the final the upstream
+          // reads its answer out, which keeps the connection reusable.
+          if (this.finished && this.outcome !== 'final') break reading;
+        }
       }
     } catch (error) {
       if (!(error instanceof UpstreamFailure)) throw error;

@@ -55,12 +55,15 @@ export interface Upstream {
   readonly location: string;
   readonly inventory: UpstreamInventory;
   /**
-   * Runs one job. Every failure is thrown as an UpstreamFailure (anything else is a bug); once a
+   * Runs one job, yielding its events in batches: those of one read from the upstream together.
+   * The worker handles a batch in one synchronous turn, so its replies leave in one write (nats.js
+   * flushes at the next microtask; an await per event would cost one TCP write, and one NATS
+   * server read and write, per token). Every failure is thrown as an UpstreamFailure (anything else is a bug); once a
    * chunk was yielded, a failure must not be retryable. Aborting `signal` stops the job upstream
    * (the GPU is freed); what it yields or throws after that is ignored. A consumer that stops
    * iterating early closes the upstream request.
    */
-  stream(job: UpstreamJob, signal: AbortSignal): AsyncIterable<UpstreamEvent>;
+  stream(job: UpstreamJob, signal: AbortSignal): AsyncIterable<readonly UpstreamEvent[]>;
   /** Closes every connection now. */
   destroy(): Promise<void>;
 }

@@ -37,13 +37,22 @@ describe('the Ollama upstream', () => {
   async function run(): Promise<{ events: UpstreamEvent[]; failure?: UpstreamFailure }> {
     const events: UpstreamEvent[] = [];
     try {
-      for await (const event of upstream.stream({ kind: 'generate', model: 'llama3.2:latest', body: '{"model":"llama3.2:latest","prompt":"hi"}' }, new AbortController().signal)) events.push(event);
+      for await (const batch of upstream.stream({ kind: 'generate', model: 'llama3.2:latest', body: '{"model":"llama3.2:latest","prompt":"hi"}' }, new AbortController().signal)) events.push(...batch);
     } catch (error) {
       if (error instanceof UpstreamFailure) return { events, failure: error };
       throw error;
     }
     return { events };
   }
+
+  it('yields the lines of one read together, so their replies leave the worker in one write', async () => {
+    answer = (response) => response.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(`${token('a')}\n${token('b')}\n${token('c')}\n${last}\n`);
+    const batches: number[] = [];
+    for await (const batch of upstream.stream({ kind: 'generate', model: 'llama3.2:latest', body: '{"model":"llama3.2:latest","prompt":"hi"}' }, new AbortController().signal)) batches.push(batch.length);
+    // Sent in one write, the four lines arrive in one read (or very few), never one batch per line.
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(4);
+    expect(batches.length).toBeLessThan(4);
+  });
 
   it('yields each NDJSON line as it came, then one final with the usage Ollama counted, and nothing after it', async () => {
     answer = (response) => response.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(`${token('a')}\n${token('b')}\n${last}\n${token('late')}\n`);

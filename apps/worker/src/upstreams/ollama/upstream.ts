@@ -26,7 +26,7 @@ export function createOllamaUpstream(options: OllamaUpstreamOptions): Upstream {
   };
 }
 
-async function* streamJob(client: OllamaClient, inventory: Inventory, job: UpstreamJob, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
+async function* streamJob(client: OllamaClient, inventory: Inventory, job: UpstreamJob, signal: AbortSignal): AsyncGenerator<UpstreamEvent[]> {
   let response: UpstreamResponse;
   try {
     response = await client.post(`/api/${job.kind}`, job.body, signal, job.traceparent);
@@ -40,7 +40,7 @@ async function* streamJob(client: OllamaClient, inventory: Inventory, job: Upstr
     return;
   }
   if (response.statusCode < 200 || response.statusCode >= 300) throw await failureOf(response, inventory);
-  if (job.kind === 'embed') yield await embedAnswer(response);
+  if (job.kind === 'embed') yield [await embedAnswer(response)];
   else yield* streamedAnswer(response);
 }
 
@@ -76,7 +76,7 @@ async function embedAnswer(response: UpstreamResponse): Promise<UpstreamEvent> {
  * Ollama's NDJSON stream, one event per line. After the final line the rest is read out (it keeps
  * the connection reusable) but not yielded; a consumer that stops early closes the connection.
  */
-async function* streamedAnswer(response: UpstreamResponse): AsyncGenerator<UpstreamEvent> {
+async function* streamedAnswer(response: UpstreamResponse): AsyncGenerator<UpstreamEvent[]> {
   const lines: string[] = [];
   const splitter = new NdjsonSplitter((line) => lines.push(line));
   const reader = response.body[Symbol.asyncIterator]();
@@ -94,13 +94,24 @@ async function* streamedAnswer(response: UpstreamResponse): AsyncGenerator<Upstr
         // Nothing yielded yet means nothing reached the caller: another worker may still try.
         throw new UpstreamFailure(chunks === 0 ? unavailableError(error) : lostMidStreamError(error));
       }
+      // One batch per read: its replies then leave the worker in one write (see Upstream.stream).
+      const batch: UpstreamEvent[] = [];
+      let failure: unknown;
       for (const line of lines.splice(0)) {
         if (sawFinal) continue;
-        const event = eventOf(line);
-        if (event.type === 'chunk') chunks++;
-        else sawFinal = true;
-        yield event;
+        try {
+          const event = eventOf(line);
+          if (event.type === 'chunk') chunks++;
+          else sawFinal = true;
+          batch.push(event);
+        } catch (error) {
+          failure = error;
+          break;
+        }
       }
+      // What came before a failing line still reaches the caller, then the failure.
+      if (batch.length > 0) yield batch;
+      if (failure !== undefined) throw failure;
     }
   } finally {
     await reader.return?.();
