@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { PassThrough } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ResponseSink } from '../pipeline/response-sink.ts';
 import { streamContentType, type StreamFraming } from '../pipeline/stream-framing.ts';
 
@@ -11,8 +11,19 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * (x-request-id, CORS) apply to it as to any answer; it starts with the first frame, so an error
  * before that still gets a real HTTP status.
  */
+/**
+ * The frames of one streamed answer, pushed as they are made. A bare Readable rather than a
+ * PassThrough: a frame then takes one hop to the socket instead of a write, a transform and a read.
+ */
+class FrameStream extends Readable {
+  override _read(): void {
+    // Frames are pushed by the writer; there is nothing to pull.
+  }
+}
+
 export class ReplySink implements ResponseSink {
-  private body: PassThrough | undefined;
+  private body: FrameStream | undefined;
+  private ended = false;
 
   constructor(private readonly reply: FastifyReply) {}
 
@@ -22,7 +33,7 @@ export class ReplySink implements ResponseSink {
   }
 
   startStream(framing: StreamFraming): void {
-    const body = new PassThrough();
+    const body = new FrameStream();
     // A frame written after the client left has nowhere to go; it is not an error of the request.
     body.on('error', () => undefined);
     this.body = body;
@@ -36,16 +47,19 @@ export class ReplySink implements ResponseSink {
   }
 
   write(frames: string): void {
-    if (this.isOpen()) this.body!.write(frames);
+    if (this.isOpen()) this.body!.push(frames);
   }
 
   end(frames?: string): void {
-    if (this.isOpen()) this.body!.end(frames);
+    if (!this.isOpen()) return;
+    this.ended = true;
+    if (frames !== undefined) this.body!.push(frames);
+    this.body!.push(null);
   }
 
   /** False once the client went away (fastify then destroys the body) or the stream ended. */
   private isOpen(): boolean {
     const body = this.body;
-    return body !== undefined && !body.destroyed && !body.writableEnded && !this.reply.raw.destroyed;
+    return body !== undefined && !this.ended && !body.destroyed && !this.reply.raw.destroyed;
   }
 }
