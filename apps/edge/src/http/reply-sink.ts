@@ -14,8 +14,13 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /**
  * The frames of one streamed answer, pushed as they are made. A bare Readable rather than a
  * PassThrough: a frame then takes one hop to the socket instead of a write, a transform and a read.
+ * Object mode passes each frame on as the string it is, so it is not copied into a Buffer first.
  */
 class FrameStream extends Readable {
+  constructor() {
+    super({ objectMode: true });
+  }
+
   override _read(): void {
     // Frames are pushed by the writer; there is nothing to pull.
   }
