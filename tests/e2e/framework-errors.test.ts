@@ -100,6 +100,18 @@ describe('framework-level errors, empty bodies and request ids', () => {
     await connection.serverClosed;
   });
 
+  it('refuses an over-limit body announced with Expect: 100-continue before the client uploads it', async () => {
+    const connection = sendRaw(
+      stack.edgeUrl,
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${30 * 1024 * 1024}\r\nexpect: 100-continue\r\n\r\n`,
+    );
+    // The first answer is the refusal itself, not "100 Continue".
+    const response = await connection.response;
+    expectRawOpenAIError(response, 413, 'request_too_large');
+    expect(response.headers.connection).toBe('close');
+    await connection.serverClosed;
+  });
+
   it('lets a client that uploads an over-limit body eagerly read the 413 instead of a reset', async () => {
     const url = new URL(stack.edgeUrl);
     const size = 30 * 1024 * 1024;

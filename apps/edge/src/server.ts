@@ -66,7 +66,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
-  installExpectationHandling(app.server, dialects);
+  installExpectationHandling(app.server, dialects, config.BODY_LIMIT_BYTES);
   installRequestId(app);
   installShutdownRefusal(app, dialects);
   installErrorHandling(app, dialects);

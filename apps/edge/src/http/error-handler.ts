@@ -46,11 +46,14 @@ export function sendHttpError(reply: FastifyReply, error: HttpError, dialects: E
  * instead of a reset (EPIPE): Node stops reading a request once its answer is written. A declared
  * length over the limit is refused before a byte is read, and its client may never send the body:
  * the answer goes out as soon as the client has been quiet for DISCARD_IDLE_MS, not after the
- * whole discard allowance, and the connection then closes.
+ * whole discard allowance, and the connection then closes. A client that sent
+ * `Expect: 100-continue` is answered at once: it was never told to go on (see installExpectationHandling).
  */
 function settleRefusedBody(request: FastifyRequest): Promise<boolean> {
   const declaredLength = Number(request.headers['content-length']);
   const declaredTooLarge = declaredLength > request.routeOptions.bodyLimit;
+  // It asked first and was not told to go on: it sends nothing until it reads this answer.
+  if (declaredTooLarge && /100-continue/i.test(request.headers.expect ?? '')) return Promise.resolve(false);
   return discardRequestBody(request.raw, declaredTooLarge ? { idleMs: DISCARD_IDLE_MS } : {});
 }
 
