@@ -56,6 +56,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
     idleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+    logger: app.log,
   });
   const keys = config.AUTH_DISABLED ? undefined : createKeyTable(bus, { onInvalid: (hash) => app.log.warn({ hash: hash.slice(0, 8) }, 'ignored an invalid key record') });
   const models = createModelTable(bus, { onInvalid: (key) => app.log.warn({ key }, 'ignored an invalid model config') });

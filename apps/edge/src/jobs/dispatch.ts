@@ -49,7 +49,7 @@ export class Dispatch implements JobRun, AttemptOwner {
     this.payload = plan.payload;
     if (!plan.bodyBlob) return this.tryNext();
     const blob = plan.bodyBlob;
-    storeJobBody(bus, blob, options.retryAfterSeconds).then(
+    storeJobBody(bus, blob, options.retryAfterSeconds, options.logger).then(
       () => {
         this.bodyBlob = blob.name;
         if (this.finished) this.releaseBody();
@@ -78,7 +78,7 @@ export class Dispatch implements JobRun, AttemptOwner {
       this.finish();
       return;
     }
-    fetchFinalData(this.context.bus, final.dataRef, this.context.options.retryAfterSeconds).then(
+    fetchFinalData(this.context.bus, final.dataRef, this.context.options.retryAfterSeconds, this.context.options.logger).then(
       (data) => {
         if (this.finished) return;
         this.events.push({ type: 'final', data, usage, workerId });

@@ -1,3 +1,4 @@
+import type { Logger } from '@corral/log';
 import type { InlineJob, Usage } from '@corral/protocol';
 
 export type JobEvent =
@@ -21,4 +22,6 @@ export interface DispatcherOptions {
   acceptTimeoutMs: number;
   idleTimeoutMs: number;
   retryAfterSeconds: number;
+  /** Where faults of the bus's object store are reported (the client sees only a 503). */
+  logger?: Logger;
 }
