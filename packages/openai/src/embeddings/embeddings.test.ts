@@ -21,6 +21,7 @@ describe('parseEmbeddingsRequest', () => {
     ['an empty token list', { model: 'm', input: [[]] }, 'input[0]'],
     ['unknown encoding (A.4 #75)', { model: 'm', input: 'x', encoding_format: 'json' }, 'encoding_format'],
     ['zero dimensions', { model: 'm', input: 'x', dimensions: 0 }, 'dimensions'],
+    ['dimensions wider than any model', { model: 'm', input: 'x', dimensions: 65_537 }, 'dimensions'],
     ['too many inputs', { model: 'm', input: Array.from({ length: 2049 }, () => 'x') }, 'input'],
   ])('rejects %s', (_name, body, param) => {
     const result = parseEmbeddingsRequest(body);

@@ -4,6 +4,9 @@ import { ok, type Result } from '../errors.ts';
 import { parseBody } from '../shared/parse.ts';
 import { textOrTokens } from '../shared/token-input.ts';
 
+/** The most `dimensions` a request may ask for. */
+export const MAX_EMBEDDING_DIMENSIONS = 65_536;
+
 /** OpenAI's own cap on inputs per request. */
 export const MAX_EMBEDDING_INPUTS = 2048;
 
@@ -19,7 +22,8 @@ export const embeddingsRequestSchema = z.object({
     text: z.union([nonEmptyText, z.array(nonEmptyText).min(1, { error: 'at least one input is required' }).max(MAX_EMBEDDING_INPUTS)]),
     maxLists: MAX_EMBEDDING_INPUTS,
   }),
-  dimensions: z.number().int().positive().optional(),
+  // Wider than any embedding model's vectors; bounds the parts a batch is split into by vector width.
+  dimensions: z.number().int().positive().max(MAX_EMBEDDING_DIMENSIONS).optional(),
   // Ollama's layer compares case-insensitively; so do we.
   encoding_format: z
     .string()
