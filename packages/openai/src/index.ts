@@ -26,7 +26,6 @@ export type { OpenAIError, OpenAIErrorBody, Result } from './errors.ts';
 export { openAIErrorFromNative, nativeErrorMessage } from './native-error.ts';
 export { openAIErrorFromZod, formatParameterPath } from './zod-error.ts';
 export { createId, IdPrefix } from './ids.ts';
-export { sseData, sseEvent, sseEventFrames, sseFrames, SSE_DONE, SSE_KEEPALIVE } from './sse.ts';
 export { toModel, toModelList } from './models.ts';
 export type { ModelEntry, OpenAIModel, OpenAIModelList } from './models.ts';
 export { FinishReason, finishReasonFromNative, completionFinishReasonFromNative } from './finish-reason.ts';
@@ -121,4 +120,3 @@ export type {
   ResponseUsage,
   SummaryTextPart,
 } from './responses/wire-types.ts';
-export { excerpt } from './shared/excerpt.ts';
