@@ -21,6 +21,7 @@ export function keyInfoFromRow(row: KeyRow): KeyInfo {
     createdAt: row.createdAt.toISOString(),
     expiresAt: iso(row.expiresAt),
     revokedAt: iso(row.revokedAt),
+    teamId: row.teamId,
     metadata: row.metadata,
   };
 }
@@ -39,6 +40,7 @@ export function keyRecordFromRow(row: KeyRow): KeyRecord {
     spentUsd: Number(row.spentUsd),
     expiresAt: iso(row.expiresAt),
     revokedAt: iso(row.revokedAt),
+    teamId: row.teamId,
     metadata: row.metadata,
   };
 }

@@ -12,6 +12,9 @@ export const WorkerModel = z.object({
   contextLength: z.number().int().optional(),
   sizeBytes: z.number().optional(),
   modifiedAt: z.string().optional(),
+  /** For a loaded model: bytes of it in VRAM, and when Ollama will unload it (ISO 8601). */
+  sizeVramBytes: z.number().optional(),
+  expiresAt: z.string().optional(),
 });
 export type WorkerModel = z.infer<typeof WorkerModel>;
 
@@ -27,6 +30,10 @@ export const Heartbeat = z.object({
   maxInflight: z.number().int().positive(),
   inflight: z.number().int().nonnegative(),
   draining: z.boolean(),
+  /** Cordoned by an operator: takes no new jobs, finishes its own (edges route around it). */
+  cordoned: z.boolean().optional(),
+  /** Ollama's own version (GET /api/version), when known. */
+  upstreamVersion: z.string().optional(),
   upstreamHealthy: z.boolean(),
   sentAt: z.number().int(),
   /** Milliseconds until the next heartbeat; the edge forgets a worker after a few missed ones. */

@@ -23,6 +23,22 @@ export {
   ResponseDeleteRequest,
   ResponseDeleteResult,
 } from './accounting/responses.ts';
+export { TeamInfo, TeamCreateRequest, TeamCreateResult, TeamListRequest, TeamListResult, TeamUpdateRequest, TeamUpdateResult, TeamDeleteRequest, TeamDeleteResult, TeamRecord } from './accounting/teams.ts';
+export {
+  AdminRole,
+  AdminUserInfo,
+  AdminUserCreateRequest,
+  AdminUserCreateResult,
+  AdminUserListRequest,
+  AdminUserListResult,
+  AdminLoginRequest,
+  AdminLoginResult,
+  AdminSessionResolveRequest,
+  AdminSessionResolveResult,
+  AdminLogoutRequest,
+  AdminLogoutResult,
+} from './accounting/admin.ts';
+export { WorkerCommand, WorkerCommandResult } from './worker-command.ts';
 export { KeyRecord, modelConfigKey, aliasFromModelConfigKey } from './accounting/kv-records.ts';
 export { AccountingReply, replyOk, replyError } from './accounting/envelope.ts';
 export { accountingOperations, ACCOUNTING_QUEUE, USAGE_CONSUMER, type AccountingOperations, type AccountingRequest, type AccountingResult } from './accounting/operations.ts';

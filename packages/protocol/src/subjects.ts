@@ -20,7 +20,16 @@ export type AccountingOperation =
   | 'usage.summary'
   | 'responses.get'
   | 'responses.put'
-  | 'responses.delete';
+  | 'responses.delete'
+  | 'teams.create'
+  | 'teams.list'
+  | 'teams.update'
+  | 'teams.delete'
+  | 'admin.users.create'
+  | 'admin.users.list'
+  | 'admin.login'
+  | 'admin.session.resolve'
+  | 'admin.logout';
 
 export interface Subjects {
   readonly prefix: string;
@@ -30,6 +39,8 @@ export interface Subjects {
   workerJobs(workerId: string): string;
   /** Cancels for one worker's in-flight jobs. */
   workerCancels(workerId: string): string;
+  /** Operator commands for one worker (cordon, uncordon, drain). */
+  workerCommands(workerId: string): string;
   /** Inbox namespace owned by one process (one wildcard subscription serves all its requests). */
   inboxRoot(ownerId: string): string;
   inbox(ownerId: string, token: string): string;
@@ -40,7 +51,7 @@ export interface Subjects {
   usageWildcard(): string;
   /** JetStream stream / KV and object store bucket names (no dots allowed there). */
   streamName(name: 'usage'): string;
-  bucketName(name: 'keys' | 'models' | 'blobs'): string;
+  bucketName(name: 'keys' | 'models' | 'teams' | 'blobs'): string;
 }
 
 export function createSubjects(prefix = 'corral'): Subjects {
@@ -51,6 +62,7 @@ export function createSubjects(prefix = 'corral'): Subjects {
     heartbeat: () => `${prefix}.fleet.heartbeat`,
     workerJobs: (workerId) => `${prefix}.worker.${assertToken('worker id', workerId)}.jobs`,
     workerCancels: (workerId) => `${prefix}.worker.${assertToken('worker id', workerId)}.cancel`,
+    workerCommands: (workerId) => `${prefix}.worker.${assertToken('worker id', workerId)}.command`,
     inboxRoot: (ownerId) => `_INBOX.${prefix}.${assertToken('inbox owner', ownerId)}`,
     inbox: (ownerId, token) => `_INBOX.${prefix}.${ownerId}.${token}`,
     accounting: (operation) => `${prefix}.accounting.${operation}`,

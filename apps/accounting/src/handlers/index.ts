@@ -1,10 +1,23 @@
-import type { Handlers } from '../serve.ts';
+import { ErrorCode, replyError } from '@corral/protocol';
+import type { Handler, Handlers } from '../serve.ts';
 import { createKey, listKeys, revokeKey, updateKey } from './keys.ts';
 import { deleteModel, listModels, setModel } from './models.ts';
 import { deleteResponse, getResponse, putResponse } from './responses.ts';
 import { usageSummary } from './usage-summary.ts';
 
+// FOUNDATION PLACEHOLDER: replaced by the teams and admin-auth work before this lands on main.
+const notYet = (async () => replyError(ErrorCode.Unsupported, 'not implemented yet')) as Handler<never>;
+
 export const handlers: Handlers = {
+  'teams.create': notYet,
+  'teams.list': notYet,
+  'teams.update': notYet,
+  'teams.delete': notYet,
+  'admin.users.create': notYet,
+  'admin.users.list': notYet,
+  'admin.login': notYet,
+  'admin.session.resolve': notYet,
+  'admin.logout': notYet,
   'keys.create': createKey,
   'keys.list': listKeys,
   'keys.update': updateKey,

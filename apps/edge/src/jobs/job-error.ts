@@ -20,6 +20,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Unauthorized]: 401,
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.RateLimited]: 429,
   [ErrorCode.WorkerFull]: 503,
   [ErrorCode.Draining]: 503,
   [ErrorCode.UpstreamBusy]: 503,

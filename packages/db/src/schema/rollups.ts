@@ -1,4 +1,5 @@
-import { bigint, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, doublePrecision, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Totals per key × model (the alias asked for) × period, kept current in the transaction that
@@ -9,6 +10,8 @@ function rollupTable(name: 'usage_hourly' | 'usage_daily') {
     name,
     {
       keyId: uuid('key_id'),
+      /** The key's team (a key's team is fixed per row: the team at ingestion). */
+      teamId: uuid('team_id'),
       model: text('model').notNull(),
       bucketStart: timestamp('bucket_start', { withTimezone: true }).notNull(),
       requests: bigint('requests', { mode: 'number' }).notNull().default(0),
@@ -16,6 +19,13 @@ function rollupTable(name: 'usage_hourly' | 'usage_daily') {
       promptTokens: bigint('prompt_tokens', { mode: 'number' }).notNull().default(0),
       completionTokens: bigint('completion_tokens', { mode: 'number' }).notNull().default(0),
       costUsd: numeric('cost_usd', { precision: 20, scale: 10 }).notNull().default('0'),
+      /** Ollama's load + prompt-eval + eval durations summed: the GPU time spent. */
+      gpuNs: bigint('gpu_ns', { mode: 'number' }).notNull().default(0),
+      durationMsSum: doublePrecision('duration_ms_sum').notNull().default(0),
+      ttftMsSum: doublePrecision('ttft_ms_sum').notNull().default(0),
+      /** Counts per latency bucket (bounds in @corral/db's latency histogram), for p50/p95 without the raw rows. */
+      ttftHistogram: bigint('ttft_histogram', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
+      durationHistogram: bigint('duration_histogram', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
     },
     (table) => [unique(`${name}_key_model_bucket`).on(table.keyId, table.model, table.bucketStart).nullsNotDistinct()],
   );

@@ -8,6 +8,8 @@ export const usage = pgTable(
     requestId: text('request_id').notNull().unique(),
     /** No foreign key on purpose: an event must never be refused because of the key table. */
     keyId: uuid('key_id'),
+    /** The key's team when the usage was ingested (null: no team). */
+    teamId: uuid('team_id'),
     alias: text('alias').notNull(),
     model: text('model').notNull(),
     endpoint: text('endpoint').notNull(),

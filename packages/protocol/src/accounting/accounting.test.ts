@@ -53,7 +53,28 @@ describe('accounting payloads', () => {
 
   it('covers every accounting operation', () => {
     expect(Object.keys(accountingOperations).sort()).toEqual(
-      ['keys.create', 'keys.list', 'keys.revoke', 'keys.update', 'models.delete', 'models.list', 'models.set', 'responses.delete', 'responses.get', 'responses.put', 'usage.summary'],
+      [
+        'admin.login',
+        'admin.logout',
+        'admin.session.resolve',
+        'admin.users.create',
+        'admin.users.list',
+        'keys.create',
+        'keys.list',
+        'keys.revoke',
+        'keys.update',
+        'models.delete',
+        'models.list',
+        'models.set',
+        'responses.delete',
+        'responses.get',
+        'responses.put',
+        'teams.create',
+        'teams.delete',
+        'teams.list',
+        'teams.update',
+        'usage.summary',
+      ],
     );
   });
 

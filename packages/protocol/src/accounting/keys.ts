@@ -11,6 +11,8 @@ const limits = {
   budgetUsd: Money.nullable().optional(),
   expiresAt: Timestamp.nullable().optional(),
   metadata: Metadata.optional(),
+  /** The owning team (its models, limits and budget bound the key's); null = no team. */
+  teamId: z.uuid().nullable().optional(),
 };
 
 /** What an operator sees of a key: never the plaintext, never the hash. */
@@ -26,6 +28,7 @@ export const KeyInfo = z.object({
   createdAt: Timestamp,
   expiresAt: Timestamp.nullable(),
   revokedAt: Timestamp.nullable(),
+  teamId: z.uuid().nullable(),
   metadata: Metadata,
 });
 export type KeyInfo = z.infer<typeof KeyInfo>;

@@ -19,6 +19,8 @@ export const KeyRecord = z.object({
   spentUsd: z.number().optional(),
   expiresAt: Timestamp.nullable(),
   revokedAt: Timestamp.nullable(),
+  /** The owning team, looked up in the `teams` bucket; absent or null = no team. */
+  teamId: z.uuid().nullable().optional(),
   metadata: Metadata,
 });
 export type KeyRecord = z.infer<typeof KeyRecord>;

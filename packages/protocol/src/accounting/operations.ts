@@ -4,6 +4,19 @@ import { KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResult, KeyRe
 import { ModelDeleteRequest, ModelDeleteResult, ModelListRequest, ModelListResult, ModelSetRequest, ModelSetResult } from './models.ts';
 import { ResponseDeleteRequest, ResponseDeleteResult, ResponseGetRequest, ResponseGetResult, ResponsePutRequest, ResponsePutResult } from './responses.ts';
 import { UsageSummaryRequest, UsageSummaryResult } from './usage.ts';
+import { TeamCreateRequest, TeamCreateResult, TeamDeleteRequest, TeamDeleteResult, TeamListRequest, TeamListResult, TeamUpdateRequest, TeamUpdateResult } from './teams.ts';
+import {
+  AdminLoginRequest,
+  AdminLoginResult,
+  AdminLogoutRequest,
+  AdminLogoutResult,
+  AdminSessionResolveRequest,
+  AdminSessionResolveResult,
+  AdminUserCreateRequest,
+  AdminUserCreateResult,
+  AdminUserListRequest,
+  AdminUserListResult,
+} from './admin.ts';
 
 /** The request and result schema of every accounting operation: one table for server and clients. */
 export const accountingOperations = {
@@ -18,6 +31,15 @@ export const accountingOperations = {
   'responses.get': { request: ResponseGetRequest, result: ResponseGetResult },
   'responses.put': { request: ResponsePutRequest, result: ResponsePutResult },
   'responses.delete': { request: ResponseDeleteRequest, result: ResponseDeleteResult },
+  'teams.create': { request: TeamCreateRequest, result: TeamCreateResult },
+  'teams.list': { request: TeamListRequest, result: TeamListResult },
+  'teams.update': { request: TeamUpdateRequest, result: TeamUpdateResult },
+  'teams.delete': { request: TeamDeleteRequest, result: TeamDeleteResult },
+  'admin.users.create': { request: AdminUserCreateRequest, result: AdminUserCreateResult },
+  'admin.users.list': { request: AdminUserListRequest, result: AdminUserListResult },
+  'admin.login': { request: AdminLoginRequest, result: AdminLoginResult },
+  'admin.session.resolve': { request: AdminSessionResolveRequest, result: AdminSessionResolveResult },
+  'admin.logout': { request: AdminLogoutRequest, result: AdminLogoutResult },
 } as const satisfies Record<AccountingOperation, { request: z.ZodType; result: z.ZodType }>;
 export type AccountingOperations = typeof accountingOperations;
 
