@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every Corral service; docker-compose.yml picks the service with `command:`.
-# Services run their TypeScript source with tsx's loader, as in development: no build step.
+# Services run their TypeScript source with tsx's loader, as in development; only the admin app
+# (Next.js) is built, for production, in the image.
 FROM node:24-slim
 
 ENV PNPM_HOME=/pnpm \
@@ -22,9 +23,10 @@ COPY . .
 # Dev dependencies are kept on purpose: tsx runs the services.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --offline --store-dir /pnpm/store
+RUN pnpm --filter @corral/admin build
 
 # Set only now: with NODE_ENV=production pnpm would have skipped dev dependencies.
 ENV NODE_ENV=production
 USER node
-EXPOSE 8080
+EXPOSE 8080 3000
 CMD ["node", "--import", "tsx", "apps/edge/src/main.ts"]

@@ -10,14 +10,14 @@ export interface LauncherArguments {
 
 export const usage = `Usage: pnpm start [--emulator]
 
-Runs the whole Corral on this machine: NATS, Postgres, accounting, worker and edge.
+Runs the whole Corral on this machine: NATS, Postgres, accounting, worker, edge and the admin app.
 
   --emulator   start the Ollama emulator and use it instead of a real Ollama
                (same as CORRAL_EMULATOR=1)
   --help       show this text
 
 Environment: NATS_URL, DATABASE_URL, OLLAMA_URL (default http://127.0.0.1:11434),
-PORT (default 8080), CORRAL_PREFIX, EMULATOR_PORT (default 11435),
+PORT (default 8080), ADMIN_PORT (default 3000), CORRAL_PREFIX, EMULATOR_PORT (default 11435),
 NATS_SERVER_DOWNLOAD_URL (mirror of the nats-server releases), CORRAL_NO_DOWNLOAD=1 (never download).`;
 
 const options = {

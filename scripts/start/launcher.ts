@@ -7,7 +7,8 @@ import { formatPrefix } from './line-prefixer.ts';
 import { resolveNats } from './nats.ts';
 import { resolvePostgres } from './postgres.ts';
 import { stopSignals } from './signal-ownership.ts';
-import { defaultEdgePort, defaultOllamaUrl, planServices, serviceEnvironment, type Runtime } from './services.ts';
+import { adminPort, ensureAdminBuild } from './admin.ts';
+import { defaultEdgePort, defaultOllamaUrl, hasAdmin, planServices, serviceEnvironment, type Runtime } from './services.ts';
 import { Supervisor } from './supervisor.ts';
 
 const say = (message: string) => process.stdout.write(`${formatPrefix('corral')}${message}\n`);
@@ -42,9 +43,15 @@ export async function runLauncher(argv: readonly string[], env: Environment, roo
     if (supervisor.isStopping) return await supervisor.done;
 
     const serviceEnv = serviceEnvironment(env, { natsUrl: nats.url, databaseUrl: postgres.url, ollamaUrl });
+    if (hasAdmin(root, existsSync)) {
+      say('admin app: checking its production build (the first start builds it, a minute or two)');
+      await ensureAdminBuild(root, runtime, serviceEnv, supervisor);
+      if (supervisor.isStopping) return await supervisor.done;
+    }
     const services = planServices(root, serviceEnv, runtime, existsSync).map((spec) => supervisor.start(spec, 'service'));
     say(`started ${services.map((child) => `${child.spec.name} (pid ${child.pid ?? 'none'})`).join(', ')}; a crashed one is restarted`);
     say(`edge on http://127.0.0.1:${setting(env, 'PORT') ?? defaultEdgePort} (Ctrl-C stops everything)`);
+    if (hasAdmin(root, existsSync)) say(`admin app on http://127.0.0.1:${adminPort(env)}`);
     return await supervisor.done;
   } catch (error) {
     say(error instanceof LauncherError ? error.message : `launcher failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { adminChild, adminDirectory } from './admin.ts';
 import type { ChildSpec } from './child.ts';
 import { setting, type Environment } from './environment.ts';
 
@@ -39,7 +40,12 @@ export function typescriptChild(name: string, directory: string, entry: string, 
  */
 export function planServices(root: string, env: NodeJS.ProcessEnv, runtime: Runtime, exists: (path: string) => boolean): ChildSpec[] {
   const apps = ['accounting', 'worker', 'edge'];
-  return apps
+  const services = apps
     .filter((name) => name !== 'accounting' || exists(join(root, 'apps', name, 'src', 'main.ts')))
     .map((name) => typescriptChild(name, join(root, 'apps', name), 'src/main.ts', runtime, env));
+  return hasAdmin(root, exists) ? [...services, adminChild(root, runtime, env)] : services;
+}
+
+export function hasAdmin(root: string, exists: (path: string) => boolean): boolean {
+  return exists(join(adminDirectory(root), 'package.json'));
 }

@@ -223,9 +223,9 @@ describe('planServices', () => {
   const root = '/srv/corral';
   const runtime = { node: '/opt/node/bin/node', loader: 'file:///srv/corral/node_modules/tsx/dist/loader.mjs' };
 
-  it('starts accounting, worker and edge with the launcher runtime and tsx loader', () => {
+  it('starts accounting, worker, edge and the admin app with the launcher runtime and tsx loader', () => {
     const specs = planServices(root, { PORT: '8080' }, runtime, () => true);
-    expect(specs.map((spec) => spec.name)).toEqual(['accounting', 'worker', 'edge']);
+    expect(specs.map((spec) => spec.name)).toEqual(['accounting', 'worker', 'edge', 'admin']);
     expect(specs[2]).toEqual({
       name: 'edge',
       command: '/opt/node/bin/node',
@@ -235,8 +235,20 @@ describe('planServices', () => {
     });
   });
 
-  it('skips accounting while its entry point does not exist', () => {
-    const exists = (path: string) => path !== join(root, 'apps', 'accounting', 'src', 'main.ts');
+  it('runs the admin app as a production Next.js server on ADMIN_PORT, with the app its own next', () => {
+    const admin = planServices(root, { ADMIN_PORT: '3100' }, runtime, () => true).at(-1);
+    expect(admin).toEqual({
+      name: 'admin',
+      command: '/opt/node/bin/node',
+      args: [join(root, 'apps', 'admin', 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '--port', '3100'],
+      cwd: join(root, 'apps', 'admin'),
+      env: { ADMIN_PORT: '3100', NODE_ENV: 'production' },
+    });
+    expect(planServices(root, {}, runtime, () => true).at(-1)?.args.slice(-1)).toEqual(['3000']);
+  });
+
+  it('skips accounting while its entry point does not exist, and the admin app while it is absent', () => {
+    const exists = (path: string) => path !== join(root, 'apps', 'accounting', 'src', 'main.ts') && path !== join(root, 'apps', 'admin', 'package.json');
     expect(planServices(root, {}, runtime, exists).map((spec) => spec.name)).toEqual(['worker', 'edge']);
   });
 });
