@@ -11,7 +11,7 @@ import type { CommandOutput } from './output.ts';
 /** Exit codes: scripts can tell a typo from a refusal from an outage. */
 const ExitCode = { Ok: 0, Refused: 1, Usage: 2, Unavailable: 3 } as const;
 
-const HELP = `corral — manage keys, model aliases, usage and admin users (talks to accounting over NATS)
+const HELP = `corral — manage keys, model aliases and usage (talks to accounting over NATS)
 
   corral keys create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget USD] [--expires DATE]
   corral keys list [--active]
