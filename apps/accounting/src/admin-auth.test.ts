@@ -177,6 +177,16 @@ describe('admin users, sign-in and sessions over NATS', () => {
     expect(await scalar(world.databaseUrl, `select extract(epoch from last_seen_at) as value from admin_sessions where ${where}`, [token])).toBe(before);
   });
 
+  it('rehashes a password stored with weaker parameters at the next sign-in', async () => {
+    // RFC 7914's scrypt test vector (ln=14): the password "pleaseletmein" with the salt "SodiumChloride".
+    const weak = '$scrypt$ln=14,r=8,p=1$U29kaXVtQ2hsb3JpZGU$cCO9yzr9c0hGHAbNgf046/2o+7qQT44+qbVD9lRdofLVQylVYT8Pz2LUlwUkKpr55h6F3A1lHkDfzwF7RVdYhw';
+    await database.query("insert into admin_users (email, role, password_hash) values ('legacy@example.com', 'admin', $1)", [weak]);
+    expect((await signIn('legacy@example.com', 'pleaseletmein')).user.email).toBe('legacy@example.com');
+    const stored = (await database.query<{ password_hash: string }>("select password_hash from admin_users where email = 'legacy@example.com'")).rows[0]!.password_hash;
+    expect(stored).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
+    expect((await signIn('legacy@example.com', 'pleaseletmein')).user.email).toBe('legacy@example.com');
+  });
+
   it('sets a new password, revoking every session of that user', async () => {
     await createUser('reset@example.com');
     const first = await signIn('reset@example.com');
