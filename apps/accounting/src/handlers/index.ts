@@ -1,5 +1,7 @@
 import { ErrorCode, replyError } from '@corral/protocol';
 import type { Handler, Handlers } from '../serve.ts';
+import { login, logout, resolveSession } from './admin-sessions.ts';
+import { createAdminUser, listAdminUsers, setAdminPassword } from './admin-users.ts';
 import { createKey, listKeys, revokeKey, updateKey } from './keys.ts';
 import { deleteModel, listModels, setModel } from './models.ts';
 import { deleteResponse, getResponse, putResponse } from './responses.ts';
@@ -13,11 +15,12 @@ export const handlers: Handlers = {
   'teams.list': notYet,
   'teams.update': notYet,
   'teams.delete': notYet,
-  'admin.users.create': notYet,
-  'admin.users.list': notYet,
-  'admin.login': notYet,
-  'admin.session.resolve': notYet,
-  'admin.logout': notYet,
+  'admin.users.create': createAdminUser,
+  'admin.users.list': listAdminUsers,
+  'admin.users.setPassword': setAdminPassword,
+  'admin.login': login,
+  'admin.session.resolve': resolveSession,
+  'admin.logout': logout,
   'keys.create': createKey,
   'keys.list': listKeys,
   'keys.update': updateKey,
