@@ -1,7 +1,8 @@
 import { connectBus, sendWorkerCommand, type Bus } from '@corral/bus';
-import { natsUrl, startStack, type Stack } from '@corral/testkit';
+import { natsUrl, OLLAMA_VERSION, startStack, type Stack } from '@corral/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corral } from './cli.ts';
 
 /**
  * Operator commands through the whole path: edge → NATS → two workers, each beside its own
@@ -81,6 +82,36 @@ describe('cordon, uncordon and drain a worker of a running fleet', () => {
       await sendWorkerCommand(bus, workerId(1), 'uncordon');
     }
     expect(servedBy(0, 'uncordoned')).toHaveLength(3);
+  });
+
+  it('corral workers lists the fleet from its heartbeats and cordons and uncordons a worker', async () => {
+    const listed = await corral(stack.env, 'workers', 'list');
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+UPSTREAM\s+VERSION\s+MODELS LOADED\/INSTALLED\s+INFLIGHT\/CAPACITY\s+HEALTHY\s+CORDONED\s+DRAINING$/);
+    for (const index of [0, 1]) {
+      const row = lines.find((line) => line.startsWith(`${workerId(index)} `));
+      expect(row).toBeDefined();
+      expect(row!.split(/\s+/)).toEqual([workerId(index), stack.workers[index]!.emulator.url, OLLAMA_VERSION, expect.stringMatching(/^1\/\d+$/), '0/4', 'yes', 'no', 'no']);
+    }
+
+    const cordoned = await corral(stack.env, 'workers', 'cordon', workerId(1));
+    expect(cordoned).toMatchObject({ code: 0, stdout: expect.stringContaining(`worker ${workerId(1)} cordoned`) });
+    try {
+      const json = await corral(stack.env, 'workers', 'list', '--json');
+      const rows = JSON.parse(json.stdout) as Array<{ workerId: string; cordoned: boolean; upstreamVersion: string }>;
+      // Sorted by id; the stack names its workers w0…, w1….
+      expect(rows.map((row) => [row.workerId, row.cordoned])).toEqual([
+        [workerId(0), false],
+        [workerId(1), true],
+      ]);
+    } finally {
+      expect((await corral(stack.env, 'workers', 'uncordon', workerId(1), '--json')).stdout).toContain('"cordoned": false');
+    }
+
+    const unknown = await corral(stack.env, 'workers', 'drain', 'nobody-here');
+    expect(unknown).toMatchObject({ code: 3, stderr: expect.stringContaining('no worker nobody-here is listening') });
+    expect(await corral(stack.env, 'workers', 'cordon')).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: corral workers cordon ID') });
   });
 
   it('drain finishes the stream in flight, then the worker process exits 0 and the fleet goes on', async () => {
