@@ -31,6 +31,7 @@ async function removeBusState(prefix: string): Promise<void> {
     await deleteUsageStream(bus);
     await deleteKv(bus, 'keys');
     await deleteKv(bus, 'models');
+    await deleteKv(bus, 'teams');
     await deleteBlobBucket(bus);
   } finally {
     await bus.close();

@@ -2,6 +2,7 @@ import type { Bus } from '@corral/bus';
 import type { EdgeConfig } from '@corral/config';
 import type { FastifyBaseLogger } from 'fastify';
 import type { KeyTable } from './auth/key-table.ts';
+import type { TeamTable } from './auth/team-table.ts';
 import type { FleetTable } from './fleet/fleet-table.ts';
 import type { Dispatcher } from './jobs/dispatcher.ts';
 import type { ModelTable } from './model-config/model-table.ts';
@@ -16,6 +17,8 @@ export interface EdgeContext {
   readonly dispatcher: Dispatcher;
   /** API keys replicated from accounting; absent only when AUTH_DISABLED. */
   readonly keys: KeyTable | undefined;
+  /** Teams replicated from accounting (their models, limits and monthly spend); absent only when AUTH_DISABLED. */
+  readonly teams: TeamTable | undefined;
   readonly models: ModelTable;
   readonly usage: UsageSink;
   readonly limits: RateLimiter;

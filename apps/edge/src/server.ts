@@ -14,6 +14,7 @@ import { installRequestId, newRequestId } from './http/request-id.ts';
 import { routingErrorAnswerer } from './http/routing-errors.ts';
 import { installShutdownRefusal } from './http/shutdown.ts';
 import { createKeyTable } from './auth/key-table.ts';
+import { createTeamTable } from './auth/team-table.ts';
 import { Dispatcher } from './jobs/dispatcher.ts';
 import { createModelTable } from './model-config/model-table.ts';
 import { RateLimiter } from './pipeline/rate-limiter.ts';
@@ -59,11 +60,12 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     logger: app.log,
   });
   const keys = config.AUTH_DISABLED ? undefined : createKeyTable(bus, { onInvalid: (hash) => app.log.warn({ hash: hash.slice(0, 8) }, 'ignored an invalid key record') });
+  const teams = config.AUTH_DISABLED ? undefined : createTeamTable(bus, { onInvalid: (id) => app.log.warn({ teamId: id }, 'ignored an invalid team record') });
   const models = createModelTable(bus, { onInvalid: (key) => app.log.warn({ key }, 'ignored an invalid model config') });
   const usage = createUsagePublisher(bus, { logger: app.log });
   // Serve only once the replicated configuration is in memory, so no valid key is refused at boot.
-  await Promise.all([keys?.ready, models.ready]);
-  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, models, usage, limits: new RateLimiter(), logger: app.log };
+  await Promise.all([keys?.ready, teams?.ready, models.ready]);
+  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, usage, limits: new RateLimiter(), logger: app.log };
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
@@ -78,7 +80,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   if (config.AUTH_DISABLED) app.log.warn({ edgeId, url }, 'edge is running UNAUTHENTICATED (AUTH_DISABLED): every request is accepted without an API key');
-  else app.log.info({ edgeId, url, keys: keys?.size(), aliases: models.size() }, 'edge is running');
+  else app.log.info({ edgeId, url, keys: keys?.size(), teams: teams?.size(), aliases: models.size() }, 'edge is running');
 
   return {
     app,
@@ -89,6 +91,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
       fleet.stop();
       await usage.flush(5000);
       keys?.close();
+      teams?.close();
       models.close();
       await bus.drain();
     },

@@ -33,6 +33,7 @@ const OPTIONS = {
   tpm: valued,
   budget: valued,
   expires: valued,
+  team: valued,
   'num-ctx': valued,
   think: valued,
   'keep-alive': valued,

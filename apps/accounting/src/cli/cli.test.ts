@@ -124,6 +124,51 @@ describe('corral CLI against a running accounting', () => {
     expect(empty.stdout.trim()).toBe('no usage in this range');
   });
 
+  it('manages teams by id or name and gives keys a team', async () => {
+    const created = await corral(['teams', 'create', '--name', 'research', '--models', 'fast,smart', '--rpm', '30', '--budget', '50']);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('models:   fast, smart');
+    expect(created.stdout).toContain('budget:   $50.00 a month (spent $0.00 this month)');
+    const teamId = /^id:\s+(\S+)$/m.exec(created.stdout)?.[1];
+    expect(teamId).toBeDefined();
+
+    const duplicate = await corral(['teams', 'create', '--name', 'research']);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain("a team named 'research' already exists (conflict)");
+
+    const key = await corral(['keys', 'create', '--name', 'member', '--team', 'research', '--json']);
+    expect(key.code).toBe(0);
+    const keyInfo = (JSON.parse(key.stdout) as { key: { id: string; teamId: string } }).key;
+    expect(keyInfo.teamId).toBe(teamId);
+    const listedKeys = await corral(['keys', 'list']);
+    expect(listedKeys.stdout).toMatch(/^ID\s+NAME\s+PREFIX\s+TEAM\s+MODELS/);
+    expect(listedKeys.stdout).toMatch(/member\s+\S+\s+research\s/);
+    const unknownTeam = await corral(['keys', 'create', '--name', 'stray', '--team', 'nobody']);
+    expect(unknownTeam.code).toBe(1);
+    expect(unknownTeam.stderr).toContain('no team with id or name "nobody"');
+
+    const listed = await corral(['teams', 'list']);
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+MODELS\s+RPM\s+TPM\s+BUDGET\/MONTH\s+SPENT THIS MONTH\s+KEYS$/m);
+    expect(listed.stdout).toMatch(/research\s+fast,smart\s+30\s+-\s+\$50\.00\s+\$0\.00\s+1$/m);
+
+    const updated = await corral(['teams', 'update', teamId!, '--name', 'labs', '--models', 'all', '--rpm', 'none', '--budget', 'none', '--tpm', '9000', '--json']);
+    expect(updated.code).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ id: teamId, name: 'labs', models: [], rpm: null, tpm: 9000, monthlyBudgetUsd: null });
+
+    const refused = await corral(['teams', 'delete', 'labs']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('still owns 1 key(s)');
+    const moved = await corral(['keys', 'update', keyInfo.id, '--team', 'none', '--json']);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ teamId: null });
+    const deleted = await corral(['teams', 'delete', 'labs']);
+    expect(deleted).toMatchObject({ code: 0, stdout: 'deleted team labs\n' });
+    expect((await corral(['teams', 'list'])).stdout.trim()).toBe('no teams');
+    expect((await corral(['teams', 'update', 'labs', '--rpm', '5'])).code).toBe(1);
+    expect((await corral(['teams', 'update', 'labs'])).code).toBe(2);
+    expect((await corral(['teams', 'create', '--name', 'x', '--rpm', 'none'])).code).toBe(2);
+  });
+
   it('fails clearly with distinct exit codes', async () => {
     const typo = await corral(['keys', 'create', '--name', 'x', '--rmp', '5']);
     expect(typo).toMatchObject({ code: 2, stdout: '' });
@@ -148,5 +193,6 @@ describe('corral CLI against a running accounting', () => {
     const help = await corral(['help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('corral keys create --name NAME');
+    expect(help.stdout).toContain('corral teams create --name NAME');
   });
 });

@@ -5,6 +5,7 @@ import { UsageError, parseArguments } from './arguments.ts';
 import { adminCommand } from './commands/admin.ts';
 import { keysCommand } from './commands/keys.ts';
 import { modelsCommand } from './commands/models.ts';
+import { teamsCommand } from './commands/teams.ts';
 import { usageCommand } from './commands/usage.ts';
 import { workersCommand } from './commands/workers.ts';
 import type { CommandOutput } from './output.ts';
@@ -12,11 +13,15 @@ import type { CommandOutput } from './output.ts';
 /** Exit codes: scripts can tell a typo from a refusal from an outage. */
 const ExitCode = { Ok: 0, Refused: 1, Usage: 2, Unavailable: 3 } as const;
 
-const HELP = `corral — manage keys, model aliases and usage (talks to accounting over NATS)
+const HELP = `corral — manage teams, keys, model aliases and usage (talks to accounting over NATS)
 
-  corral keys create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget USD] [--expires DATE]
+  corral teams create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget USD]   (budget per calendar month, UTC)
+  corral teams list
+  corral teams update ID|NAME [--name NAME] [--models a,b|all] [--rpm N|none] [--tpm N|none] [--budget USD|none]
+  corral teams delete ID|NAME                                    (refused while the team owns keys not revoked)
+  corral keys create --name NAME [--team ID|NAME] [--models a,b] [--rpm N] [--tpm N] [--budget USD] [--expires DATE]
   corral keys list [--active]
-  corral keys update ID [--name NAME] [--models a,b|all] [--rpm N|none] [--tpm N|none] [--budget USD|none] [--expires DATE|never]
+  corral keys update ID [--name NAME] [--team ID|NAME|none] [--models a,b|all] [--rpm N|none] [--tpm N|none] [--budget USD|none] [--expires DATE|never]
   corral keys revoke ID
   corral models alias ALIAS TARGET
   corral models override ALIAS [--num-ctx N] [--think low|medium|high|true|false] [--keep-alive 10m]
@@ -45,8 +50,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return group || parsed.flags.has('help') ? ExitCode.Ok : ExitCode.Usage;
   }
-  const command = { keys: keysCommand, models: modelsCommand, usage: usageCommand, workers: workersCommand, admin: adminCommand }[group];
-  if (!command) throw new UsageError(`unknown command: ${group}; try keys, models, usage, workers or admin (corral help)`);
+  const command = { teams: teamsCommand, keys: keysCommand, models: modelsCommand, usage: usageCommand, workers: workersCommand, admin: adminCommand }[group];
+  if (!command) throw new UsageError(`unknown command: ${group}; try teams, keys, models, usage, workers or admin (corral help)`);
 
   const environment = parseEnv(CliEnvironment, process.env);
   let bus: Bus;

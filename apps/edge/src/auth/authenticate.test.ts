@@ -1,6 +1,6 @@
-import type { KeyRecord } from '@corral/protocol';
+import type { KeyRecord, TeamRecord } from '@corral/protocol';
 import { describe, expect, it } from 'vitest';
-import { canUseModel, checkKey, extractApiKey } from './authenticate.ts';
+import { canUseModel, checkKey, checkTeam, extractApiKey, teamSpentThisMonth } from './authenticate.ts';
 
 const record: KeyRecord = {
   v: 1,
@@ -68,5 +68,39 @@ describe('canUseModel', () => {
     expect(canUseModel(limited, 'llama3.2')).toBe(true);
     expect(canUseModel(limited, 'llama3.2:1b')).toBe(false);
     expect(canUseModel(limited, 'slow')).toBe(false);
+  });
+});
+
+describe('checkTeam', () => {
+  const team: TeamRecord = { v: 1, id: '7a1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f', name: 'research', models: [], rpm: null, tpm: null, monthlyBudgetUsd: 10, month: '2025-06', spentUsd: 4 };
+  const member = { ...record, teamId: team.id };
+  const teams = new Map([[team.id, team]]);
+
+  it('lets a key without a team through without looking anything up', () => {
+    expect(checkTeam(record, () => undefined, now)).toEqual({ ok: true, team: undefined });
+  });
+
+  it('refuses a key whose team is not known, rather than letting it through unbounded', () => {
+    expect(checkTeam(member, () => undefined, now)).toEqual({ ok: false, code: 'team_unknown' });
+  });
+
+  it.each([
+    ['under budget this month', team, true],
+    ['spent this month', { ...team, spentUsd: 10 }, false],
+    ['spent in an earlier month (counts as nothing now)', { ...team, month: '2025-05', spentUsd: 99 }, true],
+    ['unlimited', { ...team, monthlyBudgetUsd: null, spentUsd: 1e9 }, true],
+  ])('a team %s', (_label, candidate, accepted) => {
+    const result = checkTeam(member, (id) => (id === team.id ? candidate : teams.get(id)), now);
+    expect(result).toEqual(accepted ? { ok: true, team: candidate } : { ok: false, code: 'team_over_budget' });
+  });
+
+  it('counts spend by the UTC month', () => {
+    expect(teamSpentThisMonth(team, Date.parse('2025-06-30T23:59:59Z'))).toBe(4);
+    expect(teamSpentThisMonth(team, Date.parse('2025-07-01T00:00:00Z'))).toBe(0);
+  });
+
+  it('applies a team model list like a key one', () => {
+    expect(canUseModel({ ...team, models: ['fast'] }, 'fast:latest')).toBe(true);
+    expect(canUseModel({ ...team, models: ['fast'] }, 'slow')).toBe(false);
   });
 });

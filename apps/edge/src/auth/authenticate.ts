@@ -1,17 +1,21 @@
-import type { KeyRecord } from '@corral/protocol';
+import type { KeyRecord, TeamRecord } from '@corral/protocol';
 
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
 
-/** Why a key is refused; the edge renders each into the caller's dialect (all are 401 or 403). */
+/** Why a key is refused; the edge renders each into the caller's dialect (401, 403, or 429 for a spent budget). */
 export const KeyRefusal = {
   InvalidApiKey: 'invalid_api_key',
   Revoked: 'revoked',
   Expired: 'expired',
   OverBudget: 'over_budget',
+  /** The key names a team this edge has no record of: refused rather than let through unbounded. */
+  TeamUnknown: 'team_unknown',
+  TeamOverBudget: 'team_over_budget',
 } as const;
 export type KeyRefusal = (typeof KeyRefusal)[keyof typeof KeyRefusal];
 
 export type KeyCheck = { ok: true; record: KeyRecord } | { ok: false; code: KeyRefusal };
+export type TeamCheck = { ok: true; team: TeamRecord | undefined } | { ok: false; code: KeyRefusal };
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -45,13 +49,31 @@ export function checkKey(record: KeyRecord | undefined, now: Date | number = Dat
   return { ok: true, record };
 }
 
+/** What a team spent in the UTC month of `now`: a record of an earlier month means nothing yet. */
+export function teamSpentThisMonth(team: TeamRecord, now: Date | number = Date.now()): number {
+  const month = new Date(now).toISOString().slice(0, 7);
+  return team.month === month ? team.spentUsd : 0;
+}
+
+/** Whether the team of an accepted key lets it through at `now` (a key without a team always does). */
+export function checkTeam(record: KeyRecord, lookup: (id: string) => TeamRecord | undefined, now: Date | number = Date.now()): TeamCheck {
+  if (!record.teamId) return { ok: true, team: undefined };
+  const team = lookup(record.teamId);
+  if (!team) return { ok: false, code: KeyRefusal.TeamUnknown };
+  if (team.monthlyBudgetUsd !== null && teamSpentThisMonth(team, now) >= team.monthlyBudgetUsd) return { ok: false, code: KeyRefusal.TeamOverBudget };
+  return { ok: true, team };
+}
+
 /** Ollama treats `name` and `name:latest` as one model, so access lists do too. */
 function canonicalModel(name: string): string {
   return name.endsWith(':latest') ? name.slice(0, -':latest'.length) : name;
 }
 
-/** An empty model list means every model. Applies to listings (/v1/models, /api/tags) as well. */
-export function canUseModel(record: KeyRecord, alias: string): boolean {
+/**
+ * An empty model list means every model. Applies to listings (/v1/models, /api/tags) as well, to a
+ * key's list and to its team's alike (a model must pass both).
+ */
+export function canUseModel(record: { models: readonly string[] }, alias: string): boolean {
   if (record.models.length === 0) return true;
   const wanted = canonicalModel(alias);
   return record.models.some((model) => canonicalModel(model) === wanted);

@@ -38,6 +38,7 @@ describe('key table fed by the keys bucket', () => {
   afterAll(async () => {
     await deleteKv(bus, 'keys');
     await deleteKv(bus, 'models');
+    await deleteKv(bus, 'teams');
     await deleteUsageStream(bus);
     await bus.close();
   });

@@ -1,25 +1,44 @@
-import type { KeyRecord } from '@corral/protocol';
-import { canUseModel, checkKey, extractApiKey, KeyRefusal, type IncomingHeaders } from '../auth/authenticate.ts';
+import type { KeyRecord, TeamRecord } from '@corral/protocol';
+import { canUseModel, checkKey, checkTeam, extractApiKey, KeyRefusal, type IncomingHeaders } from '../auth/authenticate.ts';
 import type { KeyTable } from '../auth/key-table.ts';
+import type { TeamTable } from '../auth/team-table.ts';
 import { FailureKind, HttpError } from '../errors/http-error.ts';
 
-/** Who is calling: a key, or nobody when the edge runs without auth. */
+/** Who is calling: a key (and its team, if it has one), or nobody when the edge runs without auth. */
 export interface Caller {
   readonly key: KeyRecord | undefined;
+  readonly team: TeamRecord | undefined;
   mayUse(model: string): boolean;
 }
 
-const ANONYMOUS: Caller = { key: undefined, mayUse: () => true };
+/** The replicated tables authentication reads; both absent only when AUTH_DISABLED. */
+export interface Directory {
+  readonly keys: KeyTable | undefined;
+  readonly teams: TeamTable | undefined;
+}
+
+const ANONYMOUS: Caller = { key: undefined, team: undefined, mayUse: () => true };
 
 const REFUSAL_MESSAGES: Record<KeyRefusal, string> = {
   [KeyRefusal.InvalidApiKey]: 'Incorrect API key provided.',
   [KeyRefusal.Revoked]: 'This API key has been revoked.',
   [KeyRefusal.Expired]: 'This API key has expired.',
   [KeyRefusal.OverBudget]: 'You exceeded your current quota (the budget of this API key is spent).',
+  [KeyRefusal.TeamUnknown]: "This API key cannot be used: the key's team is not known.",
+  [KeyRefusal.TeamOverBudget]: "You exceeded your current quota (this month's budget of the API key's team is spent).",
 };
 
-/** Authenticates from the in-memory key table: no network round trip on the request path. */
-export function identifyCaller(keys: KeyTable | undefined, headers: IncomingHeaders): Caller {
+function refuse(code: KeyRefusal): never {
+  if (code === KeyRefusal.OverBudget || code === KeyRefusal.TeamOverBudget) {
+    throw new HttpError(429, FailureKind.RateLimit, REFUSAL_MESSAGES[code], { code: 'insufficient_quota' });
+  }
+  if (code === KeyRefusal.TeamUnknown) throw new HttpError(403, FailureKind.Permission, REFUSAL_MESSAGES[code], { code: 'team_unknown' });
+  throw new HttpError(401, FailureKind.Authentication, REFUSAL_MESSAGES[code], { code: 'invalid_api_key' });
+}
+
+/** Authenticates from the in-memory key and team tables: no network round trip on the request path. */
+export function identifyCaller(directory: Directory, headers: IncomingHeaders): Caller {
+  const { keys, teams } = directory;
   if (!keys) return ANONYMOUS;
   const presented = extractApiKey(headers);
   if (!presented) {
@@ -27,11 +46,13 @@ export function identifyCaller(keys: KeyTable | undefined, headers: IncomingHead
       code: 'missing_api_key',
     });
   }
-  const check = checkKey(keys.lookup(presented));
-  if (!check.ok) {
-    if (check.code === KeyRefusal.OverBudget) throw new HttpError(429, FailureKind.RateLimit, REFUSAL_MESSAGES[check.code], { code: 'insufficient_quota' });
-    throw new HttpError(401, FailureKind.Authentication, REFUSAL_MESSAGES[check.code], { code: 'invalid_api_key' });
-  }
+  const now = Date.now();
+  const check = checkKey(keys.lookup(presented), now);
+  if (!check.ok) refuse(check.code);
   const record = check.record;
-  return { key: record, mayUse: (model) => canUseModel(record, model) };
+  // Without a team table every team is unknown: a key of a team is refused, never let through unbounded.
+  const teamCheck = checkTeam(record, (id) => teams?.lookup(id), now);
+  if (!teamCheck.ok) refuse(teamCheck.code);
+  const team = teamCheck.team;
+  return { key: record, team, mayUse: (model) => canUseModel(record, model) && (team === undefined || canUseModel(team, model)) };
 }

@@ -5,6 +5,7 @@ import type { EdgeContext } from '../context.ts';
 import { excerpt } from '../errors/excerpt.ts';
 import { FailureKind, HttpError } from '../errors/http-error.ts';
 import { identifyCaller, type Caller } from './access.ts';
+import type { Limit } from './rate-limiter.ts';
 import { RequestScope } from './request-scope.ts';
 
 /** Per-model settings from accounting, in Ollama's terms; they fill what the request left unset. */
@@ -51,16 +52,18 @@ export class Exchange {
     return this.caller?.key?.id ?? null;
   }
 
-  /** Authenticates and applies the key's rate limits. Throws an HttpError for the caller. */
+  /** Authenticates and applies the rate limits of the key and of its team. Throws an HttpError for the caller. */
   authenticate(): Caller {
-    const caller = identifyCaller(this.context.keys, this.identity.headers);
+    const caller = identifyCaller(this.context, this.identity.headers);
     this.caller = caller;
     this.scope.keyId = caller.key?.id ?? null;
-    const key = caller.key;
-    if (key && (key.rpm !== null || key.tpm !== null)) {
-      const retryAfterSeconds = this.context.limits.admit(key.id, key.rpm, key.tpm);
-      if (retryAfterSeconds > 0) {
-        throw new HttpError(429, FailureKind.RateLimit, `Rate limit reached for this API key (${key.rpm ?? '∞'} requests/min, ${key.tpm ?? '∞'} tokens/min). Try again in ${retryAfterSeconds} s.`, {
+    const limits = limitsOf(caller);
+    if (limits.length > 0) {
+      const refusal = this.context.limits.admit(limits);
+      if (refusal) {
+        const { limit, retryAfterSeconds } = refusal;
+        const whose = limit.id === caller.key?.id ? 'this API key' : "this API key's team";
+        throw new HttpError(429, FailureKind.RateLimit, `Rate limit reached for ${whose} (${limit.rpm ?? '∞'} requests/min, ${limit.tpm ?? '∞'} tokens/min). Try again in ${retryAfterSeconds} s.`, {
           code: 'rate_limit_exceeded',
           retryAfterSeconds,
         });
@@ -110,11 +113,19 @@ export class Exchange {
   }
 
   private settle(outcome: { httpStatus: number; errorCode?: string; cancelled?: boolean }): void {
-    const key = this.caller?.key;
-    if (key?.tpm !== null && key?.tpm !== undefined) {
+    if (this.caller) {
       const { promptTokens, completionTokens } = this.scope.tokens;
-      this.context.limits.spend(key.id, promptTokens + completionTokens);
+      for (const limit of limitsOf(this.caller)) if (limit.tpm !== null) this.context.limits.spend(limit.id, promptTokens + completionTokens);
     }
     this.scope.finish(outcome);
   }
+}
+
+/** The limits a caller's requests count against: its key's, then its team's (kept under `team:` ids, shared by the team's keys). */
+function limitsOf(caller: Caller): Limit[] {
+  const limits: Limit[] = [];
+  const { key, team } = caller;
+  if (key && (key.rpm !== null || key.tpm !== null)) limits.push({ id: key.id, rpm: key.rpm, tpm: key.tpm });
+  if (team && (team.rpm !== null || team.tpm !== null)) limits.push({ id: `team:${team.id}`, rpm: team.rpm, tpm: team.tpm });
+  return limits;
 }

@@ -79,7 +79,7 @@ describe('the generation pipeline without HTTP', () => {
     await models.ready;
     const config = parseEnv(EdgeConfig, { NATS_URL: natsUrl, CORRAL_PREFIX: prefix, AUTH_DISABLED: 'true', LOG_LEVEL: 'silent' });
     const dispatcher = new Dispatcher(bus, fleet, { acceptTimeoutMs: 5_000, idleTimeoutMs: 5_000, retryAfterSeconds: 1 });
-    context = { config, bus, fleet, dispatcher, keys: undefined, models, usage: { record: (event) => usage.push(event) }, limits: new RateLimiter(), logger: silentLogger };
+    context = { config, bus, fleet, dispatcher, keys: undefined, teams: undefined, models, usage: { record: (event) => usage.push(event) }, limits: new RateLimiter(), logger: silentLogger };
     await until(() => fleet.all().length === 1, 'the worker joining the fleet');
   }, 60_000);
 

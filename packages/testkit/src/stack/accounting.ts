@@ -42,6 +42,7 @@ export async function removeBusState(natsUrl: string, prefix: string): Promise<v
     await deleteUsageStream(bus);
     await deleteKv(bus, 'keys');
     await deleteKv(bus, 'models');
+    await deleteKv(bus, 'teams');
     await deleteBlobBucket(bus);
   });
 }

@@ -3,6 +3,7 @@ import type { KeyInfo } from '@corral/protocol';
 import { OptionReader, UsageError, parseDate, parseList, type ParsedArguments } from '../arguments.ts';
 import type { CommandOutput } from '../output.ts';
 import { formatMoney, formatTable } from '../table.ts';
+import { resolveTeam } from './teams.ts';
 
 function keyStatus(key: KeyInfo, now = Date.now()): string {
   if (key.revokedAt) return 'revoked';
@@ -11,7 +12,7 @@ function keyStatus(key: KeyInfo, now = Date.now()): string {
   return 'active';
 }
 
-function describeKey(key: KeyInfo): string[] {
+function describeKey(key: KeyInfo, teamName?: string): string[] {
   return [
     `id:       ${key.id}`,
     `name:     ${key.name}`,
@@ -21,6 +22,7 @@ function describeKey(key: KeyInfo): string[] {
     `tpm:      ${key.tpm ?? 'unlimited'}`,
     `budget:   ${key.budgetUsd === null ? 'none' : formatMoney(key.budgetUsd)} (spent ${formatMoney(key.spentUsd)})`,
     `expires:  ${key.expiresAt ?? 'never'}`,
+    `team:     ${key.teamId === null ? 'none' : teamName ? `${teamName} (${key.teamId})` : key.teamId}`,
     `status:   ${keyStatus(key)}`,
   ];
 }
@@ -45,6 +47,14 @@ function readLimits(options: OptionReader, clearing: boolean) {
   };
 }
 
+/** `--team ID|NAME` as a team id; on update `none` takes the key out of its team. */
+async function resolveTeamOption(bus: Bus, reference: string | undefined, clearing: boolean): Promise<{ teamId?: string | null; teamName?: string }> {
+  if (reference === undefined) return {};
+  if (clearing && reference === 'none') return { teamId: null };
+  const team = await resolveTeam(bus, reference);
+  return { teamId: team.id, teamName: team.name };
+}
+
 const defined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 
 export async function keysCommand(bus: Bus, parsed: ParsedArguments): Promise<CommandOutput> {
@@ -53,22 +63,26 @@ export async function keysCommand(bus: Bus, parsed: ParsedArguments): Promise<Co
   switch (action) {
     case 'create': {
       const name = options.string('name');
-      if (!name) throw new UsageError('usage: corral keys create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget USD] [--expires DATE]');
+      if (!name) throw new UsageError('usage: corral keys create --name NAME [--team ID|NAME] [--models a,b] [--rpm N] [--tpm N] [--budget USD] [--expires DATE]');
       const limits = readLimits(options, false);
+      const teamReference = options.string('team');
       options.finish();
-      const created = await callAccounting(bus, 'keys.create', { name, ...defined(limits) });
+      const { teamId, teamName } = await resolveTeamOption(bus, teamReference, false);
+      const created = await callAccounting(bus, 'keys.create', { name, ...defined({ ...limits, teamId }) });
       // The key alone on the last line, so scripts can take it with `tail -n 1`.
-      const text = [...describeKey(created.key), '', 'The key is shown once; store it now:', created.plaintext].join('\n');
+      const text = [...describeKey(created.key, teamName), '', 'The key is shown once; store it now:', created.plaintext].join('\n');
       return { text, json: created };
     }
     case 'list': {
       const includeRevoked = !options.flag('active');
       options.finish();
-      const keys = await callAccounting(bus, 'keys.list', { includeRevoked });
+      const [keys, teams] = await Promise.all([callAccounting(bus, 'keys.list', { includeRevoked }), callAccounting(bus, 'teams.list', {})]);
+      const teamNames = new Map(teams.map((team) => [team.id, team.name]));
       const rows = keys.map((key) => [
         key.id,
         key.name,
         key.prefix,
+        key.teamId === null ? '-' : (teamNames.get(key.teamId) ?? key.teamId),
         key.models.length === 0 ? 'all' : key.models.join(','),
         key.rpm === null ? '-' : String(key.rpm),
         key.tpm === null ? '-' : String(key.tpm),
@@ -77,7 +91,7 @@ export async function keysCommand(bus: Bus, parsed: ParsedArguments): Promise<Co
         key.expiresAt ? key.expiresAt.slice(0, 10) : '-',
         keyStatus(key),
       ]);
-      const text = keys.length === 0 ? 'no keys' : formatTable(['ID', 'NAME', 'PREFIX', 'MODELS', 'RPM', 'TPM', 'BUDGET', 'SPENT', 'EXPIRES', 'STATUS'], rows);
+      const text = keys.length === 0 ? 'no keys' : formatTable(['ID', 'NAME', 'PREFIX', 'TEAM', 'MODELS', 'RPM', 'TPM', 'BUDGET', 'SPENT', 'EXPIRES', 'STATUS'], rows);
       return { text, json: keys };
     }
     case 'revoke': {
@@ -90,11 +104,13 @@ export async function keysCommand(bus: Bus, parsed: ParsedArguments): Promise<Co
       const id = requireId(parsed, 'update');
       const name = options.string('name');
       const limits = readLimits(options, true);
+      const teamReference = options.string('team');
       options.finish();
-      const changes = defined({ name, ...limits });
-      if (Object.keys(changes).length === 0) throw new UsageError('nothing to update: give --name, --models, --rpm, --tpm, --budget or --expires');
+      const { teamId, teamName } = await resolveTeamOption(bus, teamReference, true);
+      const changes = defined({ name, ...limits, teamId });
+      if (Object.keys(changes).length === 0) throw new UsageError('nothing to update: give --name, --team, --models, --rpm, --tpm, --budget or --expires');
       const key = await callAccounting(bus, 'keys.update', { id, ...changes });
-      return { text: describeKey(key).join('\n'), json: key };
+      return { text: describeKey(key, teamName).join('\n'), json: key };
     }
     default:
       throw new UsageError(`unknown keys command: ${action ?? '(none)'}; use create, list, update or revoke`);

@@ -11,7 +11,7 @@ import { identifyCaller } from '../../pipeline/access.ts';
  * fleet serves, filtered by the key's model access (a key never learns of models it cannot use).
  */
 function visibleModels(context: EdgeContext, request: FastifyRequest): ModelEntry[] {
-  const caller = identifyCaller(context.keys, request.headers);
+  const caller = identifyCaller(context, request.headers);
   const catalog = fleetCatalog(context.fleet);
   const served = new Map(catalog.map((entry) => [entry.name, entry]));
   const entries: ModelEntry[] = catalog.map((entry) => ({ id: entry.name, created: entry.created, ownedBy: modelOwner(entry.name) }));

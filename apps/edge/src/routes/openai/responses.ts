@@ -24,7 +24,7 @@ function responseNotFound(id: string): HttpError {
 
 /** Who asks (their key id, null without auth) and for which response id. */
 function target(context: EdgeContext, request: FastifyRequest): { keyId: string | null; id: string } {
-  const caller = identifyCaller(context.keys, request.headers);
+  const caller = identifyCaller(context, request.headers);
   return { keyId: caller.key?.id ?? null, id: (request.params as { id: string }).id };
 }
 
