@@ -1,6 +1,7 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { adminConfig } from './config.ts';
+import { originAllowed } from './origin-rule.ts';
 
 /**
  * A state-changing request must come from a page of this app: its Origin names the host the
@@ -9,20 +10,7 @@ import { adminConfig } from './config.ts';
  */
 export async function isSameOrigin(): Promise<boolean> {
   const requestHeaders = await headers();
-  const origin = requestHeaders.get('origin');
-  if (!origin || origin === 'null') return false;
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host.toLowerCase();
-  } catch {
-    return false;
-  }
-  const allowed = new Set<string>();
-  const host = requestHeaders.get('x-forwarded-host') ?? requestHeaders.get('host');
-  if (host) allowed.add(host.split(',')[0]!.trim().toLowerCase());
-  const publicUrl = adminConfig().ADMIN_PUBLIC_URL;
-  if (publicUrl) allowed.add(new URL(publicUrl).host.toLowerCase());
-  return allowed.has(originHost);
+  return originAllowed(requestHeaders, adminConfig().ADMIN_PUBLIC_URL);
 }
 
 /** Whether the browser reached us over https (directly, or through a proxy that says so). */
