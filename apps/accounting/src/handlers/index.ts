@@ -2,17 +2,18 @@ import { ErrorCode, replyError } from '@corral/protocol';
 import type { Handler, Handlers } from '../serve.ts';
 import { createKey, listKeys, revokeKey, updateKey } from './keys.ts';
 import { deleteModel, listModels, setModel } from './models.ts';
+import { createTeam, deleteTeam, listTeams, updateTeam } from './teams.ts';
 import { deleteResponse, getResponse, putResponse } from './responses.ts';
 import { usageSummary } from './usage-summary.ts';
 
-// FOUNDATION PLACEHOLDER: replaced by the teams and admin-auth work before this lands on main.
+// FOUNDATION PLACEHOLDER: replaced by the admin-auth work before this lands on main.
 const notYet = (async () => replyError(ErrorCode.Unsupported, 'not implemented yet')) as Handler<never>;
 
 export const handlers: Handlers = {
-  'teams.create': notYet,
-  'teams.list': notYet,
-  'teams.update': notYet,
-  'teams.delete': notYet,
+  'teams.create': createTeam,
+  'teams.list': listTeams,
+  'teams.update': updateTeam,
+  'teams.delete': deleteTeam,
   'admin.users.create': notYet,
   'admin.users.list': notYet,
   'admin.login': notYet,
