@@ -31,6 +31,8 @@ export {
   AdminUserCreateResult,
   AdminUserListRequest,
   AdminUserListResult,
+  AdminUserSetPasswordRequest,
+  AdminUserSetPasswordResult,
   AdminLoginRequest,
   AdminLoginResult,
   AdminSessionResolveRequest,
