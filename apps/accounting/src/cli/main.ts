@@ -1,4 +1,4 @@
-import { AccountingCallError, type Bus, connectBus } from '@corral/bus';
+import { AccountingCallError, type Bus, connectBus, WorkerCommandError } from '@corral/bus';
 import { busSettings, parseEnv } from '@corral/config';
 import { z } from 'zod';
 import { UsageError, parseArguments } from './arguments.ts';
@@ -6,6 +6,7 @@ import { adminCommand } from './commands/admin.ts';
 import { keysCommand } from './commands/keys.ts';
 import { modelsCommand } from './commands/models.ts';
 import { usageCommand } from './commands/usage.ts';
+import { workersCommand } from './commands/workers.ts';
 import type { CommandOutput } from './output.ts';
 
 /** Exit codes: scripts can tell a typo from a refusal from an outage. */
@@ -27,6 +28,8 @@ const HELP = `corral — manage keys, model aliases and usage (talks to accounti
   corral admin create --email EMAIL [--role admin|viewer] [--password-stdin]
   corral admin reset-password --email EMAIL [--password-stdin]
   corral admin list
+  corral workers list                          (the live fleet, from about two heartbeats)
+  corral workers cordon|uncordon|drain ID      (cordon: no new jobs; drain: finish jobs, then exit)
 
   admin create / reset-password print a generated one-time password, or read one line from stdin
   with --password-stdin (at least 12 characters); a reset also ends that user's sessions.
@@ -42,8 +45,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return group || parsed.flags.has('help') ? ExitCode.Ok : ExitCode.Usage;
   }
-  const command = { keys: keysCommand, models: modelsCommand, usage: usageCommand, admin: adminCommand }[group];
-  if (!command) throw new UsageError(`unknown command: ${group}; try keys, models, usage or admin (corral help)`);
+  const command = { keys: keysCommand, models: modelsCommand, usage: usageCommand, admin: adminCommand, workers: workersCommand }[group];
+  if (!command) throw new UsageError(`unknown command: ${group}; try keys, models, usage, admin or workers (corral help)`);
 
   const environment = parseEnv(CliEnvironment, process.env);
   let bus: Bus;
@@ -73,7 +76,7 @@ try {
   if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n`);
     process.exitCode = ExitCode.Usage;
-  } else if (error instanceof AccountingCallError) {
+  } else if (error instanceof AccountingCallError || error instanceof WorkerCommandError) {
     process.stderr.write(`error: ${error.message}${error.code === 'unavailable' ? '' : ` (${error.code})`}\n`);
     process.exitCode = error.code === 'unavailable' ? ExitCode.Unavailable : ExitCode.Refused;
   } else {
