@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { hintWhenNoAdmin } from './admin-hint.ts';
 import { parseArguments, usage } from './arguments.ts';
 import { startEmulator } from './emulator.ts';
 import { redactUrl, setting, type Environment } from './environment.ts';
@@ -45,6 +46,8 @@ export async function runLauncher(argv: readonly string[], env: Environment, roo
     const services = planServices(root, serviceEnv, runtime, existsSync).map((spec) => supervisor.start(spec, 'service'));
     say(`started ${services.map((child) => `${child.spec.name} (pid ${child.pid ?? 'none'})`).join(', ')}; a crashed one is restarted`);
     say(`edge on http://127.0.0.1:${setting(env, 'PORT') ?? defaultEdgePort} (Ctrl-C stops everything)`);
+    // In the background: it waits for accounting to migrate a fresh database, and must not hold up the run.
+    void hintWhenNoAdmin(postgres.url, say, () => !supervisor.isStopping);
     return await supervisor.done;
   } catch (error) {
     say(error instanceof LauncherError ? error.message : `launcher failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -148,6 +148,8 @@ describe('pnpm start', () => {
     const launcher = startLauncher('pnpm', ['start', '--emulator'], { ...env, PATH });
     const [, , workerPid, edgePid] = await launcher.waitFor(servicePids);
     expect((await untilChatSucceeds(launcher, edgeUrl)).length).toBeGreaterThan(0);
+    // A fresh database has no admin user: the launcher says how to create the first.
+    await launcher.waitFor(/No admin user yet: create the first with `pnpm corral admin create --email you@example\.com`/);
 
     process.kill(Number(workerPid), 'SIGKILL');
     await launcher.waitFor(/worker exited unexpectedly \(signal SIGKILL\); restarting it in [\d.]+ s, the rest keep serving/);

@@ -8,5 +8,6 @@ export interface AccountingContext {
   bus: Bus;
   keys: KvBucket;
   models: KvBucket;
+  teams: KvBucket;
   logger: Logger;
 }

@@ -1,5 +1,7 @@
 import type { apiKeys, models } from '@corral/db';
-import { PROTOCOL_VERSION, type KeyInfo, type KeyRecord, type ModelConfig } from '@corral/protocol';
+import { PROTOCOL_VERSION, type KeyInfo, type KeyRecord, type ModelConfig, type TeamInfo, type TeamRecord } from '@corral/protocol';
+import type { TeamState } from './team-state.ts';
+import { monthOf } from './usage/periods.ts';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 type ModelRow = typeof models.$inferSelect;
@@ -59,5 +61,37 @@ export function modelConfigFromRow(row: ModelRow): ModelConfig {
     outputPricePerMTok: money(row.outputPricePerMTok),
     visible: row.visible,
     updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function teamInfoFromState(state: TeamState): TeamInfo {
+  const { row } = state;
+  return {
+    id: row.id,
+    name: row.name,
+    models: row.models,
+    rpm: row.rpm,
+    tpm: row.tpm,
+    monthlyBudgetUsd: money(row.monthlyBudgetUsd),
+    spentThisMonthUsd: state.spentThisMonthUsd,
+    activeKeys: state.activeKeys,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** A team as the edges hold it (stored in KV under its id); `now` names the month its spend is for. */
+export function teamRecordFromState(state: TeamState, now: Date = new Date()): TeamRecord {
+  const { row } = state;
+  return {
+    v: PROTOCOL_VERSION,
+    id: row.id,
+    name: row.name,
+    models: row.models,
+    rpm: row.rpm,
+    tpm: row.tpm,
+    monthlyBudgetUsd: money(row.monthlyBudgetUsd),
+    month: monthOf(now),
+    spentUsd: state.spentThisMonthUsd,
   };
 }

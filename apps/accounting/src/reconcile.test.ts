@@ -27,6 +27,7 @@ describe('reconciling KV with Postgres', () => {
       bus: world.bus,
       keys: await openKv(world.bus, 'keys'),
       models: await openKv(world.bus, 'models'),
+      teams: await openKv(world.bus, 'teams'),
       logger: createLogger({ service: 'accounting', level: 'debug', write: (line) => world.logs.push(line) }),
     };
     const created = await callAccounting(world.bus, 'keys.create', { name: 'drift', models: ['fast'], budgetUsd: 5, metadata: { team: 'a', tier: 'b' } });
@@ -47,7 +48,7 @@ describe('reconciling KV with Postgres', () => {
     await context.keys.delete(keyHash);
     await context.models.put(modelConfigKey('fast:latest'), ModelConfig, { ...expectedModel!, target: 'something-else:1b' });
 
-    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, written: 2, removed: 0 });
+    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, teams: 0, written: 2, removed: 0 });
     expect(await context.keys.get(keyHash, KeyRecord)).toEqual(expectedKey);
     expect(await context.models.get(modelConfigKey('fast:latest'), ModelConfig)).toEqual(expectedModel);
   });
@@ -67,7 +68,7 @@ describe('reconciling KV with Postgres', () => {
     await context.models.put(modelConfigKey('ghost:7b'), ModelConfig, { ...model!, alias: 'ghost:7b' });
     await context.models.kv.put('garbage', 'not json');
 
-    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, written: 0, removed: 3 });
+    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, teams: 0, written: 0, removed: 3 });
     expect((await context.keys.keys()).sort()).toEqual([keyHash]);
     expect((await context.models.keys()).sort()).toEqual([modelConfigKey('fast:latest')]);
   });
@@ -83,7 +84,7 @@ describe('reconciling KV with Postgres', () => {
           .map(([name, inner]) => [name, inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? reversed(inner as Record<string, unknown>) : inner]),
       );
     await context.models.kv.put(modelKey, JSON.stringify(reversed(model!)));
-    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, written: 0, removed: 0 });
+    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, teams: 0, written: 0, removed: 0 });
 
     const revisions = { keys: await lastRevision(context.keys), models: await lastRevision(context.models) };
     const seen: string[] = [];
@@ -93,8 +94,8 @@ describe('reconciling KV with Postgres', () => {
     await Promise.all(watches.map((watch) => watch.ready));
     seen.length = 0;
 
-    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, written: 0, removed: 0 });
-    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, written: 0, removed: 0 });
+    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, teams: 0, written: 0, removed: 0 });
+    expect(await reconcile(context)).toEqual({ keys: 1, models: 1, teams: 0, written: 0, removed: 0 });
     expect({ keys: await lastRevision(context.keys), models: await lastRevision(context.models) }).toEqual(revisions);
 
     // A write made after the passes shows up alone: nothing the passes did was still on its way.

@@ -1,15 +1,17 @@
 import { decodeWith, type KvBucket } from '@corral/bus';
 import { apiKeys, models } from '@corral/db';
-import { KeyRecord, ModelConfig, modelConfigKey } from '@corral/protocol';
+import { KeyRecord, ModelConfig, modelConfigKey, TeamRecord } from '@corral/protocol';
 import type { z } from 'zod';
 import type { AccountingContext } from './context.ts';
-import { keyRecordFromRow, modelConfigFromRow } from './mappers.ts';
+import { keyRecordFromRow, modelConfigFromRow, teamRecordFromState } from './mappers.ts';
 import { withReplicationLock } from './replicate.ts';
+import { loadTeams } from './team-state.ts';
 
 export interface ReconcileResult {
-  /** Keys and models Postgres holds. */
+  /** Keys, models and teams Postgres holds. */
   keys: number;
   models: number;
+  teams: number;
   /** KV entries that were missing or differed, and were put. */
   written: number;
   /** KV entries Postgres no longer has, deleted. */
@@ -17,8 +19,9 @@ export interface ReconcileResult {
 }
 
 /**
- * Makes both buckets equal to Postgres, writing only the differences: every key (revoked and
- * expired ones marked, so edges can say why they refuse them) and every model is put when its KV
+ * Makes the three buckets equal to Postgres, writing only the differences: every key (revoked and
+ * expired ones marked, so edges can say why they refuse them), every model and every team (with the
+ * current month's spend, so a new month resets what edges count) is put when its KV
  * entry is missing or differs; entries Postgres no longer has are deleted. Unchanged entries are
  * never rewritten, since every edge re-parses each write it sees.
  *
@@ -32,17 +35,31 @@ export interface ReconcileResult {
  * What gets written always comes from Postgres as read under the lock.
  */
 export async function reconcile(context: AccountingContext): Promise<ReconcileResult> {
-  const [storedKeys, storedModels] = await Promise.all([readBucket(context.keys, KeyRecord), readBucket(context.models, ModelConfig)]);
+  const [storedKeys, storedModels, storedTeams] = await Promise.all([
+    readBucket(context.keys, KeyRecord),
+    readBucket(context.models, ModelConfig),
+    readBucket(context.teams, TeamRecord),
+  ]);
   return withReplicationLock(context.db, async (transaction) => {
     const keyRows = await transaction.select().from(apiKeys);
     const modelRows = await transaction.select().from(models);
+    const now = new Date();
+    const teamStates = await loadTeams(transaction, { now });
     const wantedKeys = new Map(keyRows.map((row) => [row.keyHash, keyRecordFromRow(row)]));
     const wantedModels = new Map(modelRows.map((row) => [modelConfigKey(row.alias), modelConfigFromRow(row)]));
-    const [keyChanges, modelChanges] = await Promise.all([
+    const wantedTeams = new Map(teamStates.map((state) => [state.row.id, teamRecordFromState(state, now)]));
+    const changes = await Promise.all([
       repair(context.keys, KeyRecord, wantedKeys, storedKeys),
       repair(context.models, ModelConfig, wantedModels, storedModels),
+      repair(context.teams, TeamRecord, wantedTeams, storedTeams),
     ]);
-    return { keys: keyRows.length, models: modelRows.length, written: keyChanges.written + modelChanges.written, removed: keyChanges.removed + modelChanges.removed };
+    return {
+      keys: keyRows.length,
+      models: modelRows.length,
+      teams: teamStates.length,
+      written: changes.reduce((sum, change) => sum + change.written, 0),
+      removed: changes.reduce((sum, change) => sum + change.removed, 0),
+    };
   });
 }
 

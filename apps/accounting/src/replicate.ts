@@ -1,13 +1,14 @@
 import { apiKeys, type Db, type models } from '@corral/db';
-import { KeyRecord, ModelConfig, modelConfigKey } from '@corral/protocol';
+import { KeyRecord, ModelConfig, modelConfigKey, TeamRecord } from '@corral/protocol';
 import { inArray, sql } from 'drizzle-orm';
 import type { AccountingContext } from './context.ts';
-import { keyRecordFromRow, modelConfigFromRow } from './mappers.ts';
+import { keyRecordFromRow, modelConfigFromRow, teamRecordFromState } from './mappers.ts';
+import { loadTeams, type TeamState } from './team-state.ts';
+import type { Transaction } from './transaction.ts';
 
 /** Any fixed number; every replica takes it around "change Postgres, then write KV". */
 const REPLICATION_LOCK = 7_265_746_575;
 
-type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Runs a change under a transaction-scoped advisory lock shared by all replicas, so that the order
@@ -35,5 +36,17 @@ export async function replicateKeys(context: AccountingContext, keyIds: string[]
   await withReplicationLock(context.db, async (transaction) => {
     const rows = await transaction.select().from(apiKeys).where(inArray(apiKeys.id, keyIds));
     for (const row of rows) await putKeyRecord(context, row);
+  });
+}
+
+export async function putTeamRecord(context: AccountingContext, state: TeamState): Promise<void> {
+  await context.teams.put(state.row.id, TeamRecord, teamRecordFromState(state));
+}
+
+/** Re-publishes the given teams as they are now (this month's spend after usage was charged). */
+export async function replicateTeams(context: AccountingContext, teamIds: string[]): Promise<void> {
+  if (teamIds.length === 0) return;
+  await withReplicationLock(context.db, async (transaction) => {
+    for (const state of await loadTeams(transaction, { ids: teamIds })) await putTeamRecord(context, state);
   });
 }

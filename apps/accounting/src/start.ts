@@ -52,10 +52,11 @@ export async function startAccounting(config: AccountingConfig, options: StartAc
       bus,
       keys: await openKv(bus, 'keys'),
       models: await openKv(bus, 'models'),
+      teams: await openKv(bus, 'teams'),
       logger,
     };
     const synced = await reconcile(context);
-    logger.info({ ...synced }, 'keys and models replicated to KV');
+    logger.info({ ...synced }, 'keys, models and teams replicated to KV');
 
     const server = serveHandlers(context, handlers);
     const consumer = await startUsageConsumer(context, {

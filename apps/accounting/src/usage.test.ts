@@ -108,7 +108,7 @@ describe('usage ingestion', () => {
 
     // A redelivered batch: the same events written again.
     const batch = [usageEvent('dup-a', { startedAt: '2025-04-01T00:00:00.000Z' }), usageEvent('dup-b', { startedAt: '2025-04-01T00:00:00.000Z' })];
-    expect(await ingestUsage(handle.db, batch)).toEqual({ inserted: 0, duplicates: 2, chargedKeyIds: [] });
+    expect(await ingestUsage(handle.db, batch)).toEqual({ inserted: 0, duplicates: 2, chargedKeyIds: [], chargedTeamIds: [] });
     expect(await ingestUsage(handle.db, [...batch, usageEvent('dup-c', { startedAt: '2025-04-01T00:00:00.000Z' })])).toMatchObject({ inserted: 1, duplicates: 2 });
 
     expect(await scalar(world.databaseUrl, 'SELECT count(*) AS value FROM usage')).toBe(rowsBefore + 3);

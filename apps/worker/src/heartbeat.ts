@@ -8,6 +8,7 @@ import type { InventorySnapshot, UpstreamInventory } from './upstream.ts';
 export interface LoadState {
   inflight: number;
   draining: boolean;
+  cordoned: boolean;
 }
 
 export interface HeartbeatOptions {
@@ -37,7 +38,7 @@ export class HeartbeatLoop {
     await this.beat();
   }
 
-  /** Sends a heartbeat now from the last inventory (used when draining starts). */
+  /** Sends a heartbeat now from the last inventory (when draining starts or the cordon changes), so the fleet sees it at once. */
   sendNow(): void {
     this.publish(this.options.inventory.current(), this.options.load());
   }
@@ -46,7 +47,7 @@ export class HeartbeatLoop {
   sendFinal(): void {
     this.stop();
     const last = this.options.inventory.current();
-    this.publish({ models: [], healthy: last.healthy }, { ...this.options.load(), draining: true });
+    this.publish({ ...last, models: [] }, { ...this.options.load(), draining: true });
   }
 
   stop(): void {
@@ -85,6 +86,8 @@ export class HeartbeatLoop {
       maxInflight,
       inflight: load.inflight,
       draining: load.draining,
+      cordoned: load.cordoned,
+      ...(snapshot.version !== undefined ? { upstreamVersion: snapshot.version } : {}),
       upstreamHealthy: snapshot.healthy,
       sentAt: Date.now(),
       intervalMs,

@@ -13,6 +13,7 @@ export class JobIntake {
   private readonly earlyCancels = new Set<string>();
   private idleWaiters: Array<() => void> = [];
   private draining = false;
+  private cordoned = false;
 
   constructor(
     private readonly environment: JobEnvironment,
@@ -27,8 +28,20 @@ export class JobIntake {
     return this.draining;
   }
 
+  /** Cordoned by an operator: new jobs are refused (edges try another worker), running ones finish. */
+  get isCordoned(): boolean {
+    return this.cordoned;
+  }
+
   startDraining(): void {
     this.draining = true;
+  }
+
+  /** Sets the cordon; returns whether that changed it. */
+  setCordoned(cordoned: boolean): boolean {
+    const changed = this.cordoned !== cordoned;
+    this.cordoned = cordoned;
+    return changed;
   }
 
   /** A job message from the edge; one that does not decode is answered with bad_request. */
@@ -61,6 +74,11 @@ export class JobIntake {
     if (this.earlyCancels.delete(job.requestId)) return;
     if (this.draining) {
       this.environment.send(replyTo, encodeRefuse(job.requestId, workerId, { code: ErrorCode.Draining, message: 'the worker is draining', retryable: true }));
+      return;
+    }
+    // The same refusal as draining, which edges already answer by trying the next worker.
+    if (this.cordoned) {
+      this.environment.send(replyTo, encodeRefuse(job.requestId, workerId, { code: ErrorCode.Draining, message: 'the worker is cordoned', retryable: true }));
       return;
     }
     if (this.running.size >= this.maxInflight) {

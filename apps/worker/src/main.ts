@@ -17,6 +17,15 @@ try {
 }
 logger.info({ ollama: config.OLLAMA_URL, nats: config.NATS_URL, prefix: config.CORRAL_PREFIX }, 'worker started');
 
+// An operator's drain command ends the process as SIGTERM does, once the jobs in flight are done.
+worker.drained().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    logger.error({ err: error }, 'drain failed');
+    process.exit(1);
+  },
+);
+
 let signalled = false;
 function onSignal(signal: NodeJS.Signals): void {
   if (signalled) {
@@ -27,13 +36,8 @@ function onSignal(signal: NodeJS.Signals): void {
   }
   signalled = true;
   logger.info({ signal, inflight: worker.inflight() }, 'signal received: draining');
-  worker.drain().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ err: error }, 'drain failed');
-      process.exit(1);
-    },
-  );
+  // drained() (above) exits once this drain is done.
+  void worker.drain().catch(() => undefined);
 }
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);

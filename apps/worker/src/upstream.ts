@@ -40,6 +40,8 @@ export interface InventorySnapshot {
    * no job) for its unresponsive time. A slow answer is still an answer.
    */
   healthy: boolean;
+  /** The upstream's own version (Ollama's GET /api/version), once known. */
+  version?: string;
 }
 
 /** The models an upstream serves and whether it answers, as the heartbeat reports them. */

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Heartbeat } from '@corral/protocol';
-import { startEmulator, type Emulator } from '@corral/testkit';
+import { OLLAMA_VERSION, startEmulator, type Emulator } from '@corral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './testing/index.ts';
 
@@ -35,6 +35,8 @@ describe('worker heartbeats', () => {
       maxInflight: 7,
       inflight: 0,
       draining: false,
+      cordoned: false,
+      upstreamVersion: OLLAMA_VERSION,
       upstreamHealthy: true,
       intervalMs: 100,
     });
@@ -65,7 +67,17 @@ describe('worker heartbeats', () => {
     // A poll may have started before the load; a later heartbeat must show it (the wait fails if none does).
     const isLoaded = (name: string) => (heartbeat: Heartbeat) => heartbeat.models.some((model) => model.name === name && model.loaded);
     const after = await harness.heartbeat(worker.workerId, isLoaded('llama3.2:latest'));
-    expect(after.models.find((model) => model.name === 'qwen3:latest')?.loaded).toBe(false);
+    const qwen = after.models.find((model) => model.name === 'qwen3:latest');
+    expect(qwen?.loaded).toBe(false);
+    expect(qwen).not.toHaveProperty('sizeVramBytes');
+    expect(qwen).not.toHaveProperty('expiresAt');
+    // What /api/ps says of the loaded model, its expiry as UTC ISO 8601.
+    const ps = (await (await fetch(`${emulator.url}/api/ps`)).json()) as { models: Array<{ name: string; size_vram: number }> };
+    const llama = after.models.find((model) => model.name === 'llama3.2:latest');
+    expect(llama?.sizeVramBytes).toBeGreaterThan(0);
+    expect(llama?.sizeVramBytes).toBe(ps.models.find((model) => model.name === 'llama3.2:latest')?.size_vram);
+    expect(llama?.expiresAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Date.parse(llama!.expiresAt!)).toBeGreaterThan(after.sentAt);
   });
 });
 

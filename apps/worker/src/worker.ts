@@ -1,5 +1,6 @@
 import { configureBlobBucket, connectBus, deleteBlob, maxInlinePayload, putBlob, readBlob, type Bus } from '@corral/bus';
 import type { WorkerConfig } from '@corral/config';
+import { subscribeCommands } from './commands.ts';
 import { HeartbeatLoop } from './heartbeat.ts';
 import { settleWithin } from './settle-within.ts';
 import { JobIntake } from './job-intake.ts';
@@ -18,6 +19,8 @@ export interface RunningWorker {
   stop(): Promise<void>;
   /** Refuses new jobs, lets running ones finish (bounded by DRAIN_TIMEOUT_MS), says goodbye, closes. */
   drain(): Promise<void>;
+  /** Resolves once a drain, started by drain() or by an operator's drain command, has finished. */
+  drained(): Promise<void>;
   inflight(): number;
 }
 
@@ -77,17 +80,42 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     maxInflight,
     intervalMs: heartbeatIntervalMs,
     inventory: upstream.inventory,
-    load: () => ({ inflight: intake.inflight, draining: intake.isDraining }),
+    load: () => ({ inflight: intake.inflight, draining: intake.isDraining, cordoned: intake.isCordoned }),
     logger,
   });
 
+  let draining: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+  // drained() settles as the drain does, whoever started it (resolving with a promise adopts its outcome).
+  let drainStarted: (drain: Promise<void>) => void = () => undefined;
+  const drainedSignal = new Promise<void>((resolve) => (drainStarted = resolve));
+  const startDrain = (): Promise<void> => {
+    if (!draining) {
+      draining = drain();
+      drainStarted(draining);
+    }
+    return draining;
+  };
+
   subscribeJobs(bus, workerId, intake);
+  subscribeCommands(
+    bus,
+    {
+      workerId,
+      isCordoned: () => intake.isCordoned,
+      isDraining: () => intake.isDraining,
+      setCordoned(cordoned) {
+        if (intake.setCordoned(cordoned)) heartbeat.sendNow();
+      },
+      startDrain() {
+        startDrain().catch((error: unknown) => logger.error({ err: error }, 'drain failed'));
+      },
+    },
+    logger,
+  );
   // The server must know the subscriptions before anyone learns this worker exists.
   await bus.nc.flush();
   await heartbeat.start();
-
-  let draining: Promise<void> | undefined;
-  let stopping: Promise<void> | undefined;
 
   async function drain(): Promise<void> {
     intake.startDraining();
@@ -121,7 +149,8 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
 
   return {
     workerId,
-    drain: () => (draining ??= drain()),
+    drain: startDrain,
+    drained: () => drainedSignal,
     stop: () => (stopping ??= stop()),
     inflight: () => intake.inflight,
   };

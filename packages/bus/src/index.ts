@@ -6,6 +6,7 @@ export { ensureUsageStream, ensureUsageConsumer, openUsagePuller, deleteUsageStr
 export { openKv, deleteKv, watchKv, mirrorKv, type KvMirror, type KvBucket, type KvBucketName, type KvWatch, type WatchKvHandlers } from './kv.ts';
 export type { JsMsg } from '@nats-io/jetstream';
 export { callAccounting, AccountingCallError } from './accounting-client.ts';
+export { sendWorkerCommand, WorkerCommandError, type SendWorkerCommandOptions } from './worker-command-client.ts';
 export { putBlob, readBlob, takeBlob, deleteBlob, listBlobs, deleteBlobBucket, ensureBlobBucket, configureBlobBucket, maxInlinePayload, BlobError, BlobFailure, BLOB_DEFAULTS, type BlobBucketOptions } from './blobs.ts';
 export { StorageReservationError, STORAGE_RESOURCES_EXCEEDED } from './storage.ts';
 export { retryBackoff } from './retry.ts';

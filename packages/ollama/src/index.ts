@@ -10,7 +10,7 @@ export { mergeOptions, resolveKeepAlive, resolveThinkOverride } from './override
 export type { ModelOverrides } from './overrides.ts';
 
 // What Corral reads of Ollama's answers.
-export { TagsWire, PsWire, loadedNames } from './model-list.ts';
+export { TagsWire, PsWire, VersionWire, runningByName, type RunningWire } from './model-list.ts';
 export { classifyLine } from './chunk-line.ts';
 export type { ChunkLine } from './chunk-line.ts';
 export { ErrorBody, errorBodyMessage } from './error-body.ts';

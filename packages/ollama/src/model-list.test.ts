@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadedNames, PsWire, TagsWire } from './model-list.ts';
+import { PsWire, runningByName, TagsWire, VersionWire } from './model-list.ts';
 
 describe('TagsWire', () => {
   it('reads what Corral needs from /api/tags and ignores the rest', () => {
@@ -35,14 +35,44 @@ describe('TagsWire', () => {
   });
 });
 
-describe('loadedNames', () => {
+describe('runningByName', () => {
   it.each([
     [{ models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest', size: 1, expires_at: 'x', size_vram: 1 }] }, ['llama3.2:latest']],
     [{ models: [{ name: 'alias:latest', model: 'llama3.2:latest' }] }, ['alias:latest', 'llama3.2:latest']],
     [{ models: [] }, []],
     [{ models: null }, []],
     [{}, []],
-  ])('of %j is %j', (body, names) => {
-    expect([...loadedNames(PsWire.parse(body))]).toEqual(names);
+  ])('of %j names %j', (body, names) => {
+    expect([...runningByName(PsWire.parse(body)).keys()]).toEqual(names);
+  });
+
+  it('keeps what /api/ps says of VRAM and expiry (documented example)', () => {
+    const body = {
+      models: [
+        {
+          name: 'mistral:latest',
+          model: 'mistral:latest',
+          size: 5137025024,
+          digest: '2ae6f6dd7a3dd734790bbbf58b8909a606e0e7e97e94b7604e0aa7ae4490e6d8',
+          details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '7.2B', quantization_level: 'Q4_0' },
+          expires_at: '2024-06-04T14:38:31.83753-07:00',
+          size_vram: 5137025024,
+          context_length: 4096,
+        },
+      ],
+    };
+    expect(runningByName(PsWire.parse(body)).get('mistral:latest')).toEqual({
+      name: 'mistral:latest',
+      model: 'mistral:latest',
+      expires_at: '2024-06-04T14:38:31.83753-07:00',
+      size_vram: 5137025024,
+    });
+  });
+});
+
+describe('VersionWire', () => {
+  it('reads /api/version', () => {
+    expect(VersionWire.parse({ version: '0.33.0-rc2' }).version).toBe('0.33.0-rc2');
+    expect(VersionWire.safeParse({ models: [] }).success).toBe(false);
   });
 });

@@ -31,6 +31,8 @@ export {
   AdminUserCreateResult,
   AdminUserListRequest,
   AdminUserListResult,
+  AdminUserSetPasswordRequest,
+  AdminUserSetPasswordResult,
   AdminLoginRequest,
   AdminLoginResult,
   AdminSessionResolveRequest,
@@ -38,7 +40,7 @@ export {
   AdminLogoutRequest,
   AdminLogoutResult,
 } from './accounting/admin.ts';
-export { WorkerCommand, WorkerCommandResult } from './worker-command.ts';
+export { WorkerCommand, WorkerCommandName, WorkerCommandResult, WorkerCommandReply, workerCommandOk, workerCommandError } from './worker-command.ts';
 export { KeyRecord, modelConfigKey, aliasFromModelConfigKey } from './accounting/kv-records.ts';
 export { AccountingReply, replyOk, replyError } from './accounting/envelope.ts';
 export { accountingOperations, ACCOUNTING_QUEUE, USAGE_CONSUMER, type AccountingOperations, type AccountingRequest, type AccountingResult } from './accounting/operations.ts';

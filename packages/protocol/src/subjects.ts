@@ -27,6 +27,7 @@ export type AccountingOperation =
   | 'teams.delete'
   | 'admin.users.create'
   | 'admin.users.list'
+  | 'admin.users.setPassword'
   | 'admin.login'
   | 'admin.session.resolve'
   | 'admin.logout';

@@ -26,6 +26,7 @@ const OPTIONS = {
   visible: flag,
   'exclude-reasoning': flag,
   'include-reasoning': flag,
+  'password-stdin': flag,
   name: valued,
   models: valued,
   rpm: valued,
@@ -44,6 +45,8 @@ const OPTIONS = {
   to: valued,
   key: valued,
   model: valued,
+  email: valued,
+  role: valued,
 } as const;
 
 function declared(name: string): (typeof OPTIONS)[keyof typeof OPTIONS] | undefined {

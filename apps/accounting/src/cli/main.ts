@@ -1,10 +1,12 @@
-import { AccountingCallError, type Bus, connectBus } from '@corral/bus';
+import { AccountingCallError, type Bus, connectBus, WorkerCommandError } from '@corral/bus';
 import { busSettings, parseEnv } from '@corral/config';
 import { z } from 'zod';
 import { UsageError, parseArguments } from './arguments.ts';
+import { adminCommand } from './commands/admin.ts';
 import { keysCommand } from './commands/keys.ts';
 import { modelsCommand } from './commands/models.ts';
 import { usageCommand } from './commands/usage.ts';
+import { workersCommand } from './commands/workers.ts';
 import type { CommandOutput } from './output.ts';
 
 /** Exit codes: scripts can tell a typo from a refusal from an outage. */
@@ -23,7 +25,14 @@ const HELP = `corral — manage keys, model aliases and usage (talks to accounti
   corral models list
   corral models delete ALIAS
   corral usage summary [--by key,model,day,hour] [--from DATE] [--to DATE] [--key ID] [--model ALIAS]
+  corral admin create --email EMAIL [--role admin|viewer] [--password-stdin]
+  corral admin reset-password --email EMAIL [--password-stdin]
+  corral admin list
+  corral workers list                          (the live fleet, from about two heartbeats)
+  corral workers cordon|uncordon|drain ID      (cordon: no new jobs; drain: finish jobs, then exit)
 
+  admin create / reset-password print a generated one-time password, or read one line from stdin
+  with --password-stdin (at least 12 characters); a reset also ends that user's sessions.
   --json prints machine-readable output. DATE: 2026-01-31, an ISO time, or 30d / 12h from now.
   Environment: NATS_URL (default nats://127.0.0.1:4222), CORRAL_PREFIX (default corral).`;
 
@@ -36,8 +45,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return group || parsed.flags.has('help') ? ExitCode.Ok : ExitCode.Usage;
   }
-  const command = { keys: keysCommand, models: modelsCommand, usage: usageCommand }[group];
-  if (!command) throw new UsageError(`unknown command: ${group}; try keys, models or usage (corral help)`);
+  const command = { keys: keysCommand, models: modelsCommand, usage: usageCommand, admin: adminCommand, workers: workersCommand }[group];
+  if (!command) throw new UsageError(`unknown command: ${group}; try keys, models, usage, admin or workers (corral help)`);
 
   const environment = parseEnv(CliEnvironment, process.env);
   let bus: Bus;
@@ -67,7 +76,7 @@ try {
   if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n`);
     process.exitCode = ExitCode.Usage;
-  } else if (error instanceof AccountingCallError) {
+  } else if (error instanceof AccountingCallError || error instanceof WorkerCommandError) {
     process.stderr.write(`error: ${error.message}${error.code === 'unavailable' ? '' : ` (${error.code})`}\n`);
     process.exitCode = error.code === 'unavailable' ? ExitCode.Unavailable : ExitCode.Refused;
   } else {

@@ -1,23 +1,23 @@
-import { ErrorCode, replyError } from '@corral/protocol';
-import type { Handler, Handlers } from '../serve.ts';
+import type { Handlers } from '../serve.ts';
+import { login, logout, resolveSession } from './admin-sessions.ts';
+import { createAdminUser, listAdminUsers, setAdminPassword } from './admin-users.ts';
 import { createKey, listKeys, revokeKey, updateKey } from './keys.ts';
 import { deleteModel, listModels, setModel } from './models.ts';
+import { createTeam, deleteTeam, listTeams, updateTeam } from './teams.ts';
 import { deleteResponse, getResponse, putResponse } from './responses.ts';
 import { usageSummary } from './usage-summary.ts';
 
-// FOUNDATION PLACEHOLDER: replaced by the teams and admin-auth work before this lands on main.
-const notYet = (async () => replyError(ErrorCode.Unsupported, 'not implemented yet')) as Handler<never>;
-
 export const handlers: Handlers = {
-  'teams.create': notYet,
-  'teams.list': notYet,
-  'teams.update': notYet,
-  'teams.delete': notYet,
-  'admin.users.create': notYet,
-  'admin.users.list': notYet,
-  'admin.login': notYet,
-  'admin.session.resolve': notYet,
-  'admin.logout': notYet,
+  'teams.create': createTeam,
+  'teams.list': listTeams,
+  'teams.update': updateTeam,
+  'teams.delete': deleteTeam,
+  'admin.users.create': createAdminUser,
+  'admin.users.list': listAdminUsers,
+  'admin.users.setPassword': setAdminPassword,
+  'admin.login': login,
+  'admin.session.resolve': resolveSession,
+  'admin.logout': logout,
   'keys.create': createKey,
   'keys.list': listKeys,
   'keys.update': updateKey,

@@ -5,14 +5,22 @@ import { asc, eq, isNull, sql } from 'drizzle-orm';
 import { keyInfoFromRow } from '../mappers.ts';
 import { putKeyRecord, withReplicationLock } from '../replicate.ts';
 import type { Handler } from '../serve.ts';
+import { findTeam } from '../team-state.ts';
+import type { Transaction } from '../transaction.ts';
 
 const toDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 const toMoney = (value: number | null | undefined) => (value === undefined ? undefined : value === null ? null : String(value));
+
+/** Checked under the replication lock, so a team cannot be deleted between the check and the write. */
+async function unknownTeam(transaction: Transaction, teamId: string | null | undefined): Promise<boolean> {
+  return typeof teamId === 'string' && (await findTeam(transaction, teamId)) === undefined;
+}
 
 /** The plaintext leaves this function once, in the reply; only its hash and prefix are kept. */
 export const createKey: Handler<'keys.create'> = async (context, request) => {
   const generated = generateApiKey();
   const row = await withReplicationLock(context.db, async (transaction) => {
+    if (await unknownTeam(transaction, request.teamId)) return undefined;
     const [inserted] = await transaction
       .insert(apiKeys)
       .values({
@@ -25,13 +33,15 @@ export const createKey: Handler<'keys.create'> = async (context, request) => {
         budgetUsd: toMoney(request.budgetUsd) ?? null,
         expiresAt: toDate(request.expiresAt) ?? null,
         metadata: request.metadata ?? {},
+        teamId: request.teamId ?? null,
       })
       .returning();
     if (!inserted) throw new Error('insert returned no row');
     await putKeyRecord(context, inserted);
     return inserted;
   });
-  context.logger.info({ keyId: row.id, name: row.name, prefix: row.prefix }, 'key created');
+  if (!row) return replyError(ErrorCode.NotFound, `no team with id ${request.teamId}`);
+  context.logger.info({ keyId: row.id, name: row.name, prefix: row.prefix, teamId: row.teamId }, 'key created');
   return replyOk({ key: keyInfoFromRow(row), plaintext: generated.plaintext });
 };
 
@@ -54,9 +64,11 @@ export const updateKey: Handler<'keys.update'> = async (context, request) => {
       budgetUsd: toMoney(request.budgetUsd),
       expiresAt: toDate(request.expiresAt),
       metadata: request.metadata,
+      teamId: request.teamId,
     }).filter(([, value]) => value !== undefined),
   );
-  const row = await withReplicationLock(context.db, async (transaction) => {
+  const outcome = await withReplicationLock(context.db, async (transaction) => {
+    if (await unknownTeam(transaction, request.teamId)) return 'unknown team' as const;
     const [updated] =
       Object.keys(changes).length === 0
         ? await transaction.select().from(apiKeys).where(eq(apiKeys.id, request.id))
@@ -64,6 +76,8 @@ export const updateKey: Handler<'keys.update'> = async (context, request) => {
     if (updated) await putKeyRecord(context, updated);
     return updated;
   });
+  if (outcome === 'unknown team') return replyError(ErrorCode.NotFound, `no team with id ${request.teamId}`);
+  const row = outcome;
   if (!row) return replyError(ErrorCode.NotFound, `no key with id ${request.id}`);
   context.logger.info({ keyId: row.id }, 'key updated');
   return replyOk(keyInfoFromRow(row));

@@ -65,6 +65,7 @@ export async function createTestWorld(label: string, options: TestWorldOptions =
       await deleteUsageStream(bus);
       await deleteKv(bus, 'keys');
       await deleteKv(bus, 'models');
+      await deleteKv(bus, 'teams');
       await bus.close();
       if (!options.databaseUrl) await dropDatabase(databaseUrl);
     },

@@ -2,7 +2,7 @@ import { ensureUsageConsumer, openUsagePuller, retryBackoff, type JsMsg } from '
 import { delay, type Delay } from '@nats-io/nats-core';
 import { UsageEvent, sanitizeUsageEvent } from '@corral/protocol';
 import type { AccountingContext } from '../context.ts';
-import { replicateKeys } from '../replicate.ts';
+import { replicateKeys, replicateTeams } from '../replicate.ts';
 import { isPermanentDataError } from './failures.ts';
 import { ingestUsage } from './ingest.ts';
 
@@ -41,8 +41,9 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
     waiting = delay(ms);
     return waiting;
   };
-  /** Keys whose spending could not be re-published yet; retried after the next batch. */
+  /** Keys and teams whose spending could not be re-published yet; retried after the next batch. */
   const unreplicated = new Set<string>();
+  const unreplicatedTeams = new Set<string>();
 
   await ensureUsageConsumer(context.bus, options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs });
 
@@ -94,6 +95,7 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
         for (const { message } of events) message.ack();
         stored += result.inserted;
         for (const keyId of result.chargedKeyIds) unreplicated.add(keyId);
+        for (const teamId of result.chargedTeamIds) unreplicatedTeams.add(teamId);
         if (result.duplicates > 0) logger.debug({ duplicates: result.duplicates }, 'skipped usage events already stored');
         return true;
       } catch (error) {
@@ -136,6 +138,15 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
           for (const keyId of keyIds) unreplicated.delete(keyId);
         } catch (error) {
           logger.warn({ err: error, keys: keyIds.length }, 'could not publish key spending yet; will retry');
+        }
+      }
+      if (unreplicatedTeams.size > 0) {
+        const teamIds = [...unreplicatedTeams];
+        try {
+          await replicateTeams(context, teamIds);
+          for (const teamId of teamIds) unreplicatedTeams.delete(teamId);
+        } catch (error) {
+          logger.warn({ err: error, teams: teamIds.length }, 'could not publish team spending yet; will retry');
         }
       }
     }

@@ -8,6 +8,11 @@ export function isPermanentDataError(error: unknown): boolean {
   return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
 }
 
+/** A UNIQUE constraint refused the row (SQLSTATE 23505): the caller asked for a name already taken. */
+export function isUniqueViolation(error: unknown): boolean {
+  return findCode(error) === '23505';
+}
+
 function findCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;

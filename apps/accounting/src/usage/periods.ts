@@ -10,3 +10,13 @@ export function hourStart(date: Date): Date {
 export function dayStart(date: Date): Date {
   return new Date(Math.floor(date.getTime() / DAY_MS) * DAY_MS);
 }
+
+/** The UTC calendar month holding `date`, as YYYY-MM (what a TeamRecord's `month` says). */
+export function monthOf(date: Date): string {
+  return date.toISOString().slice(0, 7);
+}
+
+/** The first day of the UTC month holding `date`, as team_spend stores the month (a `date`). */
+export function monthStart(date: Date): string {
+  return `${monthOf(date)}-01`;
+}

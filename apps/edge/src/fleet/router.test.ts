@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, type Heartbeat } from '@corral/protocol';
 import { describe, expect, it } from 'vitest';
 import { FleetTable, SWEEP_INTERVAL_MS } from './fleet-table.ts';
-import { routeModel } from './router.ts';
+import { routeModel, spareSlots } from './router.ts';
 
 function heartbeat(workerId: string, overrides: Partial<Heartbeat> = {}, models: { name: string; loaded?: boolean }[] = [{ name: 'llama3.2:latest' }]): Heartbeat {
   return {
@@ -61,6 +61,16 @@ describe('routeModel', () => {
     expect(decision.candidates).toEqual([]);
     expect(decision).toMatchObject({ modelKnown: true, holders: 3, unhealthy: 1 });
     expect(routeModel(fleet, 'qwen3')).toMatchObject({ candidates: [], modelKnown: false, holders: 0, unhealthy: 0 });
+  });
+
+  it('never offers a cordoned worker a job, nor counts its slots, and offers it again once uncordoned', () => {
+    const fleet = fleetOf(heartbeat('cordoned', { cordoned: true }, [{ name: 'llama3.2:latest', loaded: true }]), heartbeat('open'));
+    expect(ids(fleet, 'llama3.2')).toEqual(['open']);
+    expect(spareSlots(fleet, 'llama3.2')).toBe(16);
+    fleet.observe(heartbeat('open', { cordoned: true }));
+    expect(routeModel(fleet, 'llama3.2')).toMatchObject({ candidates: [], modelKnown: true, holders: 2, unhealthy: 0 });
+    fleet.observe(heartbeat('cordoned', { cordoned: false }, [{ name: 'llama3.2:latest', loaded: true }]));
+    expect(ids(fleet, 'llama3.2')).toEqual(['cordoned']);
   });
 
   it('counts jobs sent since the last heartbeat so a burst spreads across equal workers', () => {

@@ -14,8 +14,8 @@ export interface RouteDecision {
 
 
 /**
- * Orders the workers that can serve a model: only those that have it and are healthy and not
- * draining; workers with a free slot before saturated ones (a queue behind a busy GPU can cost more
+ * Orders the workers that can serve a model: only those that have it and are healthy, not
+ * draining and not cordoned (a cordoned worker finishes its jobs but takes no new ones); workers with a free slot before saturated ones (a queue behind a busy GPU can cost more
  * than a cold load on an idle one); within that, those with the model already loaded first (no cold
  * load); then least outstanding work relative to capacity; ties broken at random so equal workers
  * share the load.
@@ -29,8 +29,8 @@ export function routeModel(fleet: FleetTable, model: string, random: () => numbe
     const entry = worker.models.get(name);
     if (!entry) continue;
     holders++;
-    const { draining, upstreamHealthy, maxInflight, capacity } = worker.heartbeat;
-    if (draining) continue;
+    const { draining, cordoned, upstreamHealthy, maxInflight, capacity } = worker.heartbeat;
+    if (draining || cordoned) continue;
     if (!upstreamHealthy) {
       unhealthy++;
       continue;
@@ -45,7 +45,7 @@ export function routeModel(fleet: FleetTable, model: string, random: () => numbe
 
 /**
  * Jobs the workers serving a model can still take now: the free slots (below `maxInflight`) of
- * every healthy, non-draining worker that has it.
+ * every healthy, non-draining, uncordoned worker that has it.
  */
 export function spareSlots(fleet: FleetTable, model: string): number {
   let spare = 0;

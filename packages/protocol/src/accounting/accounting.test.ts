@@ -59,6 +59,7 @@ describe('accounting payloads', () => {
         'admin.session.resolve',
         'admin.users.create',
         'admin.users.list',
+        'admin.users.setPassword',
         'keys.create',
         'keys.list',
         'keys.revoke',

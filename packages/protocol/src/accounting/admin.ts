@@ -22,6 +22,13 @@ export type AdminUserInfo = z.infer<typeof AdminUserInfo>;
 export const AdminUserCreateRequest = z.object({ ...version, email: Email, role: AdminRole.default('admin'), password: Password });
 export const AdminUserCreateResult = AdminUserInfo;
 
+/**
+ * Replaces a user's password (operator reset; no self-service flow yet) and revokes every session
+ * of that user, so whoever held the old password is signed out everywhere.
+ */
+export const AdminUserSetPasswordRequest = z.object({ ...version, email: Email, password: Password });
+export const AdminUserSetPasswordResult = z.object({ user: AdminUserInfo, revokedSessions: z.number().int().nonnegative() });
+
 export const AdminUserListRequest = z.object({ ...version });
 export const AdminUserListResult = z.array(AdminUserInfo);
 

@@ -16,6 +16,8 @@ import {
   AdminUserCreateResult,
   AdminUserListRequest,
   AdminUserListResult,
+  AdminUserSetPasswordRequest,
+  AdminUserSetPasswordResult,
 } from './admin.ts';
 
 /** The request and result schema of every accounting operation: one table for server and clients. */
@@ -37,6 +39,7 @@ export const accountingOperations = {
   'teams.delete': { request: TeamDeleteRequest, result: TeamDeleteResult },
   'admin.users.create': { request: AdminUserCreateRequest, result: AdminUserCreateResult },
   'admin.users.list': { request: AdminUserListRequest, result: AdminUserListResult },
+  'admin.users.setPassword': { request: AdminUserSetPasswordRequest, result: AdminUserSetPasswordResult },
   'admin.login': { request: AdminLoginRequest, result: AdminLoginResult },
   'admin.session.resolve': { request: AdminSessionResolveRequest, result: AdminSessionResolveResult },
   'admin.logout': { request: AdminLogoutRequest, result: AdminLogoutResult },

@@ -1,4 +1,4 @@
-import { loadedNames, PsWire, TagsWire } from '@corral/ollama';
+import { PsWire, runningByName, TagsWire, VersionWire, type RunningWire } from '@corral/ollama';
 import type { InventorySnapshot, UpstreamInventory } from '../../upstream.ts';
 import { toWorkerModels } from './models.ts';
 import type { OllamaClient } from './client.ts';
@@ -15,9 +15,15 @@ export interface InventoryOptions {
   unresponsiveAfterMs: number;
 }
 
-/** What Ollama has installed (/api/tags, cached) and what it has loaded (/api/ps, every poll). */
+/**
+ * What Ollama has installed (/api/tags, cached), what it has loaded (/api/ps, every poll) and its
+ * version (/api/version, read with the tags).
+ */
 export class Inventory implements UpstreamInventory {
   private tags: TagsWire | undefined;
+  private version: string | undefined;
+  /** The loaded models of the last /api/ps that answered. */
+  private running: ReadonlyMap<string, RunningWire> = new Map();
   private tagsFetchedAt = -Infinity;
   private snapshot: InventorySnapshot = { models: [], healthy: false };
   private pending: Promise<InventorySnapshot> | undefined;
@@ -57,10 +63,13 @@ export class Inventory implements UpstreamInventory {
     const deadlineMs = this.options.unresponsiveAfterMs;
     const startedAt = performance.now();
     const tagsDue = performance.now() - this.tagsFetchedAt >= this.tagsMaxAgeMs;
-    const [tagsResult, psResult] = await Promise.allSettled([
+    const [tagsResult, psResult, versionResult] = await Promise.allSettled([
       tagsDue ? this.client.getJson('/api/tags', deadlineMs).then((raw) => TagsWire.parse(raw)) : Promise.resolve(this.tags),
       this.client.getJson('/api/ps', deadlineMs).then((raw) => PsWire.parse(raw)),
+      // A version is only shown, never routed on: a proxy that hides /api/version costs no health.
+      tagsDue ? this.client.getJson('/api/version', deadlineMs).then((raw) => VersionWire.parse(raw).version) : Promise.resolve(this.version),
     ]);
+    if (versionResult.status === 'fulfilled') this.version = versionResult.value;
     if (tagsResult.status === 'fulfilled' && tagsDue) {
       this.tags = tagsResult.value;
       this.tagsFetchedAt = performance.now();
@@ -70,19 +79,17 @@ export class Inventory implements UpstreamInventory {
     // Silence for the whole deadline is only "not answering" if no job heard from Ollama meanwhile.
     const silentOnly = failures.length > 0 && failures.every(isTimeout);
     const healthy = failures.length === 0 || (silentOnly && this.lastAnswerAt >= startedAt);
-    // A silent /api/ps keeps the loaded flags of the last poll rather than reporting nothing loaded.
-    const loaded = psResult.status === 'fulfilled' ? loadedNames(psResult.value) : silentOnly ? this.loadedBefore() : new Set<string>();
+    // A silent /api/ps keeps the loaded models of the last poll rather than reporting nothing loaded.
+    if (psResult.status === 'fulfilled') this.running = runningByName(psResult.value);
+    else if (!silentOnly) this.running = new Map();
     this.snapshot = {
       // An unreachable Ollama keeps its last known models: the fleet view still shows them and
       // `healthy: false` tells the router not to count on them.
-      models: this.tags ? toWorkerModels(this.tags, loaded) : [],
+      models: this.tags ? toWorkerModels(this.tags, this.running) : [],
       healthy,
+      ...(this.version !== undefined ? { version: this.version } : {}),
     };
     return this.snapshot;
-  }
-
-  private loadedBefore(): Set<string> {
-    return new Set(this.snapshot.models.filter((model) => model.loaded).map((model) => model.name));
   }
 }
 

@@ -1,4 +1,4 @@
-import { loadedNames, PsWire, TagsWire } from '@corral/ollama';
+import { PsWire, runningByName, TagsWire } from '@corral/ollama';
 import { WorkerModel } from '@corral/protocol';
 import { describe, expect, it } from 'vitest';
 import { toWorkerModels } from './models.ts';
@@ -24,9 +24,11 @@ const tags = TagsWire.parse({
 });
 
 describe('toWorkerModels', () => {
-  it('maps details and capabilities and flags loaded models', () => {
-    const ps = PsWire.parse({ models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest', size: 1, details: {}, expires_at: 'x', size_vram: 1 }] });
-    const models = toWorkerModels(tags, loadedNames(ps));
+  it('maps details and capabilities and flags loaded models with their VRAM and expiry', () => {
+    const ps = PsWire.parse({
+      models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest', size: 3_000_000_000, details: {}, expires_at: '2024-06-04T14:38:31.83753-07:00', size_vram: 2_500_000_000 }],
+    });
+    const models = toWorkerModels(tags, runningByName(ps));
     expect(models).toEqual([
       {
         name: 'llama3.2:latest',
@@ -38,13 +40,20 @@ describe('toWorkerModels', () => {
         contextLength: 131072,
         sizeBytes: 2019393189,
         modifiedAt: '2025-05-04T17:37:44.706015396-07:00',
+        sizeVramBytes: 2_500_000_000,
+        expiresAt: '2024-06-04T21:38:31.837Z',
       },
       { name: 'all-minilm:latest', loaded: false, capabilities: [], sizeBytes: 45000000 },
     ]);
     for (const model of models) expect(WorkerModel.parse(model)).toEqual(model);
   });
 
+  it('keeps a CPU-only runner (size_vram 0) and leaves out an expiry it cannot read', () => {
+    const ps = PsWire.parse({ models: [{ name: 'all-minilm:latest', model: 'all-minilm:latest', size_vram: 0, expires_at: 'soon' }] });
+    expect(toWorkerModels(tags, runningByName(ps))[1]).toEqual({ name: 'all-minilm:latest', loaded: true, capabilities: [], sizeBytes: 45000000, sizeVramBytes: 0 });
+  });
+
   it('accepts an Ollama without models', () => {
-    expect(toWorkerModels(TagsWire.parse({ models: null }), new Set())).toEqual([]);
+    expect(toWorkerModels(TagsWire.parse({ models: null }), new Map())).toEqual([]);
   });
 });
