@@ -28,7 +28,7 @@ describe('migrations on a real Postgres', () => {
     const tables = await query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.map((row) => row.table_name)).toEqual(['admin_sessions', 'admin_users', 'api_keys', 'models', 'responses', 'team_spend', 'teams', 'usage', 'usage_daily', 'usage_hourly']);
+    expect(tables.map((row) => row.table_name)).toEqual(['admin_sessions', 'admin_users', 'api_keys', 'models', 'responses', 'team_spend', 'teams', 'usage', 'usage_daily', 'usage_hourly', 'usage_team_daily', 'usage_team_hourly']);
   });
 
   it('gives stored responses a nullable input_items column, so rows stored before it stay valid', async () => {

@@ -1,9 +1,9 @@
-import { apiKeys, models, teamSpend, teams, usage, usageDaily, usageHourly, type Db } from '@corral/db';
+import { apiKeys, mergeHistogramsSql, models, packHistogram, teamSpend, teams, usage, usageDaily, usageHourly, usageTeamDaily, usageTeamHourly, type Db } from '@corral/db';
 import { sanitizeUsageEvent, type UsageEvent } from '@corral/protocol';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { costUsd, moneyText, type Prices } from './cost.ts';
 import { dayStart, hourStart, monthStart } from './periods.ts';
-import { rollUp, type RollupRow } from './rollup.ts';
+import { rollUp, rollUpTeams, type RollupMetrics, type RollupRow, type TeamRollupRow } from './rollup.ts';
 
 export interface IngestResult {
   inserted: number;
@@ -70,8 +70,12 @@ export async function ingestUsage(db: Db, batch: UsageEvent[]): Promise<IngestRe
     const insertedIds = new Set(inserted.map((row) => row.requestId));
     const fresh = priced.filter(({ event }) => insertedIds.has(event.requestId));
     // Rollups group by key, so a row's team is its key's.
-    await upsertRollup(transaction, usageHourly, rollUp(fresh, hourStart).map((row) => ({ ...row, teamId: teamOf(row.keyId) })));
-    await upsertRollup(transaction, usageDaily, rollUp(fresh, dayStart).map((row) => ({ ...row, teamId: teamOf(row.keyId) })));
+    const hourly = rollUp(fresh, hourStart).map((row) => ({ ...row, teamId: teamOf(row.keyId) }));
+    const daily = rollUp(fresh, dayStart).map((row) => ({ ...row, teamId: teamOf(row.keyId) }));
+    await upsertRollup(transaction, usageHourly, hourly);
+    await upsertRollup(transaction, usageDaily, daily);
+    await upsertTeamRollup(transaction, usageTeamHourly, rollUpTeams(hourly));
+    await upsertTeamRollup(transaction, usageTeamDaily, rollUpTeams(daily));
 
     const spending = new Map<string, number>();
     for (const { event, costUsd: cost } of fresh) {
@@ -132,19 +136,41 @@ async function chargeTeams(transaction: Transaction, charges: Array<{ teamId: st
 
 type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 
+/** A row's metrics as stored: money as text, histograms packed. */
+function storedMetrics(row: RollupMetrics) {
+  return { ...row, costUsd: moneyText(row.costUsd), ttftHistogram: packHistogram(row.ttftHistogram), durationHistogram: packHistogram(row.durationHistogram) };
+}
+
+type RollupTable = typeof usageHourly | typeof usageDaily | typeof usageTeamHourly | typeof usageTeamDaily;
+
+/** What an upsert adds to a rollup row already there: every counter summed, histograms merged bucket by bucket. */
+function addedMetrics(table: RollupTable) {
+  return {
+    requests: sql`${table.requests} + excluded.requests`,
+    errors: sql`${table.errors} + excluded.errors`,
+    promptTokens: sql`${table.promptTokens} + excluded.prompt_tokens`,
+    completionTokens: sql`${table.completionTokens} + excluded.completion_tokens`,
+    costUsd: sql`${table.costUsd} + excluded.cost_usd`,
+    gpuNs: sql`${table.gpuNs} + excluded.gpu_ns`,
+    durationMsSum: sql`${table.durationMsSum} + excluded.duration_ms_sum`,
+    ttftMsSum: sql`${table.ttftMsSum} + excluded.ttft_ms_sum`,
+    ttftHistogram: mergeHistogramsSql(sql`${table.ttftHistogram}`, sql`excluded.ttft_histogram`),
+    durationHistogram: mergeHistogramsSql(sql`${table.durationHistogram}`, sql`excluded.duration_histogram`),
+  };
+}
+
 async function upsertRollup(transaction: Transaction, table: typeof usageHourly | typeof usageDaily, rows: Array<RollupRow & { teamId: string | null }>): Promise<void> {
   if (rows.length === 0) return;
   await transaction
     .insert(table)
-    .values(rows.map((row) => ({ ...row, costUsd: moneyText(row.costUsd) })))
-    .onConflictDoUpdate({
-      target: [table.keyId, table.model, table.bucketStart],
-      set: {
-        requests: sql`${table.requests} + excluded.requests`,
-        errors: sql`${table.errors} + excluded.errors`,
-        promptTokens: sql`${table.promptTokens} + excluded.prompt_tokens`,
-        completionTokens: sql`${table.completionTokens} + excluded.completion_tokens`,
-        costUsd: sql`${table.costUsd} + excluded.cost_usd`,
-      },
-    });
+    .values(rows.map((row) => ({ ...row, ...storedMetrics(row) })))
+    .onConflictDoUpdate({ target: [table.keyId, table.model, table.bucketStart], set: addedMetrics(table) });
+}
+
+async function upsertTeamRollup(transaction: Transaction, table: typeof usageTeamHourly | typeof usageTeamDaily, rows: TeamRollupRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await transaction
+    .insert(table)
+    .values(rows.map((row) => ({ ...row, ...storedMetrics(row) })))
+    .onConflictDoUpdate({ target: [table.teamId, table.bucketStart], set: addedMetrics(table) });
 }

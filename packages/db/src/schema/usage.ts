@@ -30,5 +30,13 @@ export const usage = pgTable(
     costUsd: numeric('cost_usd', { precision: 20, scale: 10 }).notNull().default('0'),
     insertedAt: timestamp('inserted_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('usage_started_at_idx').on(table.startedAt), index('usage_key_started_at_idx').on(table.keyId, table.startedAt)],
+  // The request log pages by keyset on (started_at, id) newest first, optionally filtered by one of
+  // these columns: each index serves one filter and returns rows already in page order.
+  (table) => [
+    index('usage_started_at_id_idx').on(table.startedAt, table.id),
+    index('usage_key_started_at_id_idx').on(table.keyId, table.startedAt, table.id),
+    index('usage_team_started_at_id_idx').on(table.teamId, table.startedAt, table.id),
+    index('usage_alias_started_at_id_idx').on(table.alias, table.startedAt, table.id),
+    index('usage_status_started_at_id_idx').on(table.status, table.startedAt, table.id),
+  ],
 );

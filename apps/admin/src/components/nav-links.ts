@@ -1,0 +1,10 @@
+/** The console's sections, in navigation order. */
+export const NAV_LINKS = [
+  { href: '/', label: 'Overview' },
+  { href: '/teams', label: 'Teams' },
+  { href: '/keys', label: 'Keys' },
+  { href: '/models', label: 'Models' },
+  { href: '/fleet', label: 'Fleet' },
+  { href: '/usage', label: 'Usage' },
+  { href: '/requests', label: 'Request log' },
+] as const;

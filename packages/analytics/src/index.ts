@@ -1,0 +1,18 @@
+export { Granularity, PresetRange, TimeRangeSchema, resolveRange, bucketStarts, type TimeRange, type ResolvedRange } from './range.ts';
+export type { UsageTotals } from './metrics.ts';
+export type { LatencySummary } from './latency.ts';
+export { overview, type Overview, type SeriesPoint, type UsageFilter } from './overview.ts';
+export { usageSeries } from './series.ts';
+export { topTeams, topKeys, topModels, type TopOptions, type TopTeam, type TopKey, type TopModel } from './tops.ts';
+export {
+  BreakdownGroup,
+  UsageBreakdownQuery,
+  HOURLY_BREAKDOWN_MAX_MS,
+  usageBreakdown,
+  stackBreakdown,
+  type BreakdownRow,
+  type StackedSeries,
+} from './breakdown.ts';
+export { usageCsv, csvCell, csvLine, USAGE_CSV_HEADER } from './csv.ts';
+export { requestLog, RequestLogQuery, REQUEST_LOG_MAX_LIMIT, type RequestLogRow, type RequestLogPage } from './request-log.ts';
+export { encodeCursor, decodeCursor, type LogCursor } from './cursor.ts';

@@ -1,0 +1,204 @@
+import { LATENCY_BUCKET_BOUNDS } from '@corral/db';
+import type pg from 'pg';
+
+export interface SeedOptions {
+  rows: number;
+  days: number;
+  keys: number;
+  models: number;
+  teams: number;
+  /** Seed into a database that already has usage of its own (its rollups are rebuilt too). */
+  force?: boolean;
+  /** The newest request's time. Default: now. */
+  now?: Date;
+  /** Told about each step, for the command's output. */
+  onStep?: (step: string, milliseconds: number) => void;
+}
+
+export class SeedRefused extends Error {
+  override readonly name = 'SeedRefused';
+}
+
+/** Seeded rows are recognisable by their request id, teams and keys by their name. */
+export const SEED_PREFIX = 'seed-';
+
+const COUNT_SPACE = 2 ** 32;
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+const BOUNDS = `'{${LATENCY_BUCKET_BOUNDS.map(String).join(',')}}'::float8[]`;
+
+/**
+ * Writes synthetic usage straight into Postgres — teams, keys, model aliases with prices, `rows`
+ * usage rows over the last `days` with skewed keys and models, realistic latencies and GPU
+ * durations — then rebuilds every rollup from the usage rows with INSERT … SELECT … GROUP BY.
+ * Indexes of the usage table are dropped during the bulk insert and rebuilt after (much faster
+ * than maintaining six btrees row by row). Runs on one connection; deterministic for one `now`.
+ */
+export async function seedUsage(client: pg.ClientBase, options: SeedOptions): Promise<void> {
+  const step = async (name: string, run: () => Promise<unknown>) => {
+    const started = performance.now();
+    await run();
+    options.onStep?.(name, performance.now() - started);
+  };
+  await client.query('BEGIN');
+  try {
+    await seedInTransaction(client, options, step);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+  await step('analyze', () => client.query('ANALYZE usage, usage_hourly, usage_daily, usage_team_hourly, usage_team_daily, api_keys, teams'));
+}
+
+async function seedInTransaction(client: pg.ClientBase, options: SeedOptions, step: (name: string, run: () => Promise<unknown>) => Promise<void>): Promise<void> {
+  const real = await client.query<{ present: boolean }>(`SELECT EXISTS (SELECT 1 FROM usage WHERE request_id NOT LIKE '${SEED_PREFIX}%') AS present`);
+  if (real.rows[0]?.present && !options.force) throw new SeedRefused('this database already has real usage; pass --force to add seeded usage to it (its rollups are rebuilt)');
+
+  await client.query(`SET LOCAL work_mem = '256MB'`);
+  await client.query(`SET LOCAL maintenance_work_mem = '512MB'`);
+  const now = (options.now ?? new Date()).toISOString();
+
+  await step('clear earlier seed', async () => {
+    // Only seeded rows: TRUNCATE leaves no dead tuples behind for the indexes and rollups to wade through.
+    if (real.rows[0]?.present) await client.query(`DELETE FROM usage WHERE request_id LIKE '${SEED_PREFIX}%'`);
+    else await client.query('TRUNCATE usage');
+    await client.query(`DELETE FROM api_keys WHERE name LIKE '${SEED_PREFIX}%'`);
+    await client.query(`DELETE FROM teams WHERE name LIKE '${SEED_PREFIX}%'`);
+    await client.query(`DELETE FROM models WHERE alias LIKE '${SEED_PREFIX}%'`);
+  });
+
+  await step('teams, keys, models', async () => {
+    await client.query(`INSERT INTO teams (name, monthly_budget_usd) SELECT '${SEED_PREFIX}team-' || lpad(g::text, 3, '0'), 1000 FROM generate_series(1, $1::int) g`, [options.teams]);
+    // Every tenth key has no team (keys made before teams existed).
+    await client.query(
+      `INSERT INTO api_keys (name, prefix, key_hash, team_id, created_at)
+       SELECT '${SEED_PREFIX}key-' || lpad(g::text, 4, '0'), 'sk-' || substr(md5(g::text), 1, 6), md5('${SEED_PREFIX}' || g::text || random()::text) || md5(g::text),
+              CASE WHEN g % 10 = 0 THEN NULL ELSE (SELECT id FROM teams WHERE name = '${SEED_PREFIX}team-' || lpad((1 + g % $2::int)::text, 3, '0')) END,
+              $3::timestamptz - interval '120 days'
+       FROM generate_series(1, $1::int) g`,
+      [options.keys, options.teams, now],
+    );
+    await client.query(
+      `INSERT INTO models (alias, target, input_price_per_mtok, output_price_per_mtok)
+       SELECT '${SEED_PREFIX}model-' || lpad(g::text, 2, '0'), 'seed-model-' || g || ':latest', 0.05 * g, 0.2 * g FROM generate_series(1, $1::int) g`,
+      [options.models],
+    );
+  });
+
+  const dropped = await dropUsageIndexes(client);
+
+  await step(`${options.rows} usage rows`, async () => {
+    await client.query('SELECT setseed(0.42)');
+    await client.query(`CREATE TEMP TABLE seed_keys AS SELECT row_number() OVER (ORDER BY name) - 1 AS position, id, team_id FROM api_keys WHERE name LIKE '${SEED_PREFIX}%'`);
+    await client.query(
+      `CREATE TEMP TABLE seed_models AS SELECT row_number() OVER (ORDER BY alias) - 1 AS position, alias, target, input_price_per_mtok, output_price_per_mtok FROM models WHERE alias LIKE '${SEED_PREFIX}%'`,
+    );
+    // Request g starts at an even spread over the range (so the table is in time order, like real
+    // ingestion); keys and models are skewed (a few busy ones, a long tail); latencies log-normal.
+    await client.query(
+      `INSERT INTO usage (request_id, key_id, team_id, alias, model, endpoint, stream, status, http_status, error_code, prompt_tokens, completion_tokens,
+                          ttft_ms, duration_ms, load_duration_ns, prompt_eval_duration_ns, eval_duration_ns, worker_id, started_at, finished_at, cost_usd)
+       SELECT '${SEED_PREFIX}' || g, k.id, k.team_id, m.alias, m.target, r.endpoint, r.stream, r.status, r.http_status, r.error_code, r.prompt, r.completion,
+              CASE WHEN r.status = 'error' THEN NULL ELSE r.ttft END, r.duration,
+              CASE WHEN r.cold THEN (1e9 + r.u1 * 2e9)::bigint END, r.prompt::bigint * 150000, r.completion::bigint * 18000000,
+              'worker-' || (1 + g % 8), r.started, r.started + r.duration * interval '1 millisecond',
+              (r.prompt * coalesce(m.input_price_per_mtok, 0) + r.completion * coalesce(m.output_price_per_mtok, 0)) / 1000000
+       FROM generate_series(1, $1::bigint) g
+       -- The reference to g makes the subquery correlated: uncorrelated, Postgres would draw the numbers once.
+       CROSS JOIN LATERAL (SELECT random() AS u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5 WHERE g IS NOT NULL) u
+       CROSS JOIN LATERAL (
+         SELECT date_trunc('milliseconds', $3::timestamptz - ($2::float8 * 86400 * (1 - g::float8 / $1::float8)) * interval '1 second') AS started,
+                CASE WHEN u.u3 < 0.02 THEN 'error' WHEN u.u3 < 0.03 THEN 'cancelled' ELSE 'ok' END AS status,
+                CASE WHEN u.u3 < 0.02 THEN 502 ELSE 200 END AS http_status,
+                CASE WHEN u.u3 < 0.02 THEN 'upstream_error' END AS error_code,
+                CASE WHEN u.u4 < 0.8 THEN '/v1/chat/completions' WHEN u.u4 < 0.9 THEN '/v1/messages' ELSE '/v1/embeddings' END AS endpoint,
+                u.u4 < 0.7 AS stream,
+                (20 + floor(u.u1 * u.u1 * 4000))::int AS prompt,
+                (5 + floor(u.u2 * 900))::int AS completion,
+                u.u5 < 0.03 AS cold,
+                -- Box–Muller: a normal deviate from two uniforms, for a log-normal TTFT around 180 ms.
+                exp(ln(180) + 0.7 * sqrt(-2 * ln(greatest(u.u1, 1e-12))) * cos(2 * pi() * u.u5)) AS ttft,
+                u.u1, u.u2
+       ) r0
+       CROSS JOIN LATERAL (SELECT r0.*, r0.ttft + r0.completion * (8 + 30 * u.u2) + CASE WHEN r0.cold THEN 1000 + r0.u1 * 2000 ELSE 0 END AS duration) r
+       JOIN seed_keys k ON k.position = floor(power(u.u4, 2.5) * $4::int)
+       JOIN seed_models m ON m.position = floor(power(u.u2, 1.8) * $5::int)`,
+      [options.rows, options.days, now, options.keys, options.models],
+    );
+  });
+
+  await step('usage indexes', () => restoreUsageIndexes(client, dropped));
+  await step('rollups', () => rebuildRollups(client));
+  await client.query('DROP TABLE seed_keys, seed_models, seed_totals, seed_counts');
+}
+
+interface DroppedIndexes {
+  indexes: string[];
+  constraints: Array<{ name: string; definition: string }>;
+}
+
+/** Every index of usage but the primary key (the unique request_id is a constraint: kept as its definition). */
+async function dropUsageIndexes(client: pg.ClientBase): Promise<DroppedIndexes> {
+  const constraints = await client.query<{ name: string; definition: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'usage'::regclass AND contype = 'u'`,
+  );
+  const indexes = await client.query<{ name: string; definition: string }>(
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition FROM pg_index i
+     WHERE i.indrelid = 'usage'::regclass AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+  );
+  for (const constraint of constraints.rows) await client.query(`ALTER TABLE usage DROP CONSTRAINT "${constraint.name}"`);
+  for (const index of indexes.rows) await client.query(`DROP INDEX ${index.name}`);
+  return { indexes: indexes.rows.map((row) => row.definition), constraints: constraints.rows };
+}
+
+async function restoreUsageIndexes(client: pg.ClientBase, dropped: DroppedIndexes): Promise<void> {
+  for (const constraint of dropped.constraints) await client.query(`ALTER TABLE usage ADD CONSTRAINT "${constraint.name}" ${constraint.definition}`);
+  for (const definition of dropped.indexes) await client.query(definition);
+}
+
+const TOTALS = `sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
+  sum(cost_usd) AS cost_usd, sum(gpu_ns) AS gpu_ns, sum(duration_ms_sum) AS duration_ms_sum, sum(ttft_ms_sum) AS ttft_ms_sum`;
+
+/**
+ * Rollups from the usage rows, in two passes over them: totals and latency-bucket counts per key ×
+ * model × hour; every other rollup is summed from those (far smaller) tables.
+ */
+async function rebuildRollups(client: pg.ClientBase): Promise<void> {
+  await client.query('TRUNCATE usage_hourly, usage_daily, usage_team_hourly, usage_team_daily');
+  await client.query(`CREATE TEMP TABLE seed_totals AS
+    SELECT key_id, team_id, alias AS model, date_trunc('hour', started_at, 'UTC') AS hour, count(*) AS requests, count(*) FILTER (WHERE status = 'error') AS errors,
+           sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cost_usd) AS cost_usd,
+           sum(coalesce(load_duration_ns, 0) + coalesce(prompt_eval_duration_ns, 0) + coalesce(eval_duration_ns, 0)) AS gpu_ns,
+           sum(duration_ms) AS duration_ms_sum, coalesce(sum(ttft_ms), 0) AS ttft_ms_sum
+    FROM usage GROUP BY 1, 2, 3, 4`);
+  // kind 0 = TTFT, 1 = duration.
+  await client.query(`CREATE TEMP TABLE seed_counts AS
+    SELECT key_id, team_id, model, hour, kind, bucket, count(*) AS count FROM (
+      SELECT key_id, team_id, alias AS model, date_trunc('hour', started_at, 'UTC') AS hour, 0 AS kind, width_bucket(ttft_ms, ${BOUNDS}) AS bucket FROM usage WHERE ttft_ms IS NOT NULL
+      UNION ALL
+      SELECT key_id, team_id, alias, date_trunc('hour', started_at, 'UTC'), 1, width_bucket(duration_ms, ${BOUNDS}) FROM usage
+    ) latencies GROUP BY 1, 2, 3, 4, 5, 6`);
+
+  const rollup = async (table: string, period: 'hour' | 'day', level: 'key' | 'team') => {
+    const bucket = period === 'hour' ? 'hour' : `date_trunc('day', hour, 'UTC')`;
+    const dimensions = level === 'key' ? 'key_id, team_id, model' : 'team_id';
+    // Null-safe equality as plain = over coalesced ids, so the planner can hash-join.
+    const same = (column: string) => `coalesce(t.${column}, '${NO_ID}') = coalesce(h.${column}, '${NO_ID}')`;
+    const join = level === 'key' ? `${same('key_id')} AND t.model = h.model AND` : '';
+    await client.query(`INSERT INTO ${table} (${dimensions}, bucket_start, requests, errors, prompt_tokens, completion_tokens, cost_usd, gpu_ns, duration_ms_sum, ttft_ms_sum, ttft_histogram, duration_histogram)
+      SELECT ${dimensions.split(', ').map((column) => `t.${column}`).join(', ')}, t.bucket_start, t.requests, t.errors, t.prompt_tokens, t.completion_tokens, t.cost_usd, t.gpu_ns, t.duration_ms_sum, t.ttft_ms_sum,
+             coalesce(h.ttft, '{}'), coalesce(h.duration, '{}')
+      FROM (SELECT ${dimensions}, ${bucket} AS bucket_start, ${TOTALS} FROM seed_totals GROUP BY ${dimensions}, ${bucket}) t
+      LEFT JOIN (
+        SELECT ${dimensions}, bucket_start,
+               array_agg(bucket::bigint * ${COUNT_SPACE} + count ORDER BY bucket) FILTER (WHERE kind = 0) AS ttft,
+               array_agg(bucket::bigint * ${COUNT_SPACE} + count ORDER BY bucket) FILTER (WHERE kind = 1) AS duration
+        FROM (SELECT ${dimensions}, ${bucket} AS bucket_start, kind, bucket, sum(count)::bigint AS count FROM seed_counts GROUP BY ${dimensions}, ${bucket}, kind, bucket) per_bucket
+        GROUP BY ${dimensions}, bucket_start
+      ) h ON ${join} ${same('team_id')} AND t.bucket_start = h.bucket_start`);
+  };
+  await rollup('usage_hourly', 'hour', 'key');
+  await rollup('usage_daily', 'day', 'key');
+  await rollup('usage_team_hourly', 'hour', 'team');
+  await rollup('usage_team_daily', 'day', 'team');
+}
