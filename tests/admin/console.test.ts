@@ -121,13 +121,12 @@ describe('the admin console in a browser', { timeout: 120_000 }, () => {
     const page = await context.newPage();
     await signIn(page, admin.url, VIEWER.email, VIEWER.password);
     await page.goto(`${admin.url}/teams`);
-    const button = page.getByRole('button', { name: 'New team' });
-    expect(await button.isDisabled()).toBe(true);
-    // Undo the courtesy in the page; the server still decides.
-    await button.evaluate((element) => element.removeAttribute('disabled'));
-    await button.click();
+    await page.getByRole('button', { name: 'New team' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.locator('fieldset').evaluate((element) => element.removeAttribute('disabled'));
+    const fieldset = dialog.locator('fieldset');
+    expect(await fieldset.getAttribute('disabled')).not.toBeNull();
+    // Undo the page's courtesy (its disabled form); the server still decides.
+    await fieldset.evaluate((element) => element.removeAttribute('disabled'));
     await dialog.getByLabel('Name').fill('Viewer was here');
     await dialog.getByRole('button', { name: 'Create team' }).click();
     await expect.poll(() => dialog.getByTestId('mutation-error').textContent(), { timeout: 10_000 }).toContain('read-only');
@@ -159,9 +158,12 @@ describe('the admin console in a browser', { timeout: 120_000 }, () => {
     for (let attempt = 0; attempt < 7; attempt++) {
       await page.getByLabel('Email').fill(ADMIN.email);
       await page.getByRole('textbox', { name: 'Password' }).fill('not the password at all');
-      const answered = page.waitForResponse((response) => response.request().method() === 'POST');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await (await answered).finished();
+      const answered = page.waitForResponse((response) => response.request().method() === 'POST', { timeout: 10_000 });
+      await page.getByRole('button', { name: 'Sign in' }).click({ timeout: 10_000 });
+      await answered.catch(async (error: unknown) => {
+        await screenshot(page, 'debug-login');
+        throw error;
+      });
       await expect.poll(() => page.locator('button[data-loading]').count(), { timeout: 10_000 }).toBe(0);
       const error = page.getByTestId('sign-in-error');
       await expect.poll(() => error.count(), { timeout: 10_000 }).toBe(1);

@@ -8,7 +8,7 @@ import { AliasForm } from './alias-form.tsx';
 
 export function NewAliasButton({ fleetModels, readOnly }: { fleetModels: string[]; readOnly: boolean }) {
   return (
-    <ModalButton label="New alias" title="New alias" disabled={readOnly}>
+    <ModalButton label="New alias" title="New alias">
       {(close) => <AliasForm fleetModels={fleetModels} readOnly={readOnly} onDone={close} />}
     </ModalButton>
   );
