@@ -9,7 +9,7 @@ type TeamChoices = { value: string; label: string }[];
 
 export function NewKeyButton({ teams, readOnly, teamId }: { teams: TeamChoices; readOnly: boolean; teamId?: string }) {
   return (
-    <ModalButton label="New key" title="New key" disabled={readOnly}>
+    <ModalButton label="New key" title="New key">
       {(close) => (
         <KeyForm
           action={createKey}

@@ -8,7 +8,7 @@ import { TeamForm, type TeamFormValues } from './team-form.tsx';
 
 export function NewTeamButton({ readOnly }: { readOnly: boolean }) {
   return (
-    <ModalButton label="New team" title="New team" disabled={readOnly}>
+    <ModalButton label="New team" title="New team">
       {(close) => <TeamForm action={createTeam} readOnly={readOnly} submitLabel="Create team" onDone={close} />}
     </ModalButton>
   );
