@@ -1,6 +1,6 @@
 import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
-import { AccountingCallError, type Bus } from '@corral/bus';
+import { AccountingCallError, WorkerCommandError, type Bus } from '@corral/bus';
 import type { AdminUserInfo } from '@corral/protocol';
 import type { z } from 'zod';
 import { bus } from './bus.ts';
@@ -59,6 +59,10 @@ export function mutation<S extends z.ZodType, T>(input: S, run: (value: z.output
         const describe = ACCOUNTING_MESSAGES[error.code];
         if (!describe || error.code === 'unavailable' || error.code === 'unsupported') logger().error({ code: error.code, err: error }, 'accounting refused a mutation');
         return { ok: false, code: error.code, message: describe ? describe(error.message) : 'Accounting failed to make the change; its log has the details.' };
+      }
+      if (error instanceof WorkerCommandError) {
+        logger().warn({ code: error.code, err: error }, 'a worker command failed');
+        return { ok: false, code: error.code, message: error.message };
       }
       logger().error({ err: error }, 'mutation failed');
       return { ok: false, code: 'internal', message: 'Something went wrong; the server log has the details.' };

@@ -1,15 +1,17 @@
-import { Text } from '@mantine/core';
 import { PageHeader } from '@/components/page-header.tsx';
+import { fleetSnapshot } from '@/lib/fleet.ts';
 import { requireUser } from '@/lib/session.ts';
+import { FleetBoard } from './fleet-board.tsx';
 
 export const metadata = { title: 'Fleet' };
 
-export default async function Page() {
-  await requireUser();
+export default async function FleetPage() {
+  const user = await requireUser();
+  const initial = await fleetSnapshot();
   return (
     <>
-      <PageHeader title="Fleet" description="Every worker, live" />
-      <Text c="dimmed">Coming.</Text>
+      <PageHeader title="Fleet" description="Every worker, live from its heartbeats. Cordon: takes no new jobs, finishes its own. Drain: cordon, then exit when idle." />
+      <FleetBoard initial={initial} readOnly={user.role !== 'admin'} />
     </>
   );
 }
