@@ -1,0 +1,126 @@
+'use client';
+
+import { AreaChart, BarChart } from '@mantine/charts';
+import { compact, count, money } from './figures.ts';
+
+/** Chart rows are plain records keyed by the bucket's label (computed on the server, in UTC). */
+export interface RequestPoint {
+  label: string;
+  requests: number;
+  errors: number;
+}
+
+export interface TokenPoint {
+  label: string;
+  input: number;
+  output: number;
+}
+
+const axis = { tickFormatter: (value: number) => compact(value) };
+const CHART_HEIGHT = 240;
+
+export function RequestsChart({ points }: { points: RequestPoint[] }) {
+  return (
+    <AreaChart
+      h={CHART_HEIGHT}
+      data={points}
+      dataKey="label"
+      series={[
+        { name: 'requests', label: 'Requests', color: 'teal.6' },
+        { name: 'errors', label: 'Errors', color: 'red.6' },
+      ]}
+      curveType="monotone"
+      withLegend
+      valueFormatter={count}
+      yAxisProps={axis}
+      xAxisProps={{ minTickGap: 24 }}
+      withDots={false}
+      aria-label="Requests and errors over the range"
+    />
+  );
+}
+
+export function TokensChart({ points }: { points: TokenPoint[] }) {
+  return (
+    <BarChart
+      h={CHART_HEIGHT}
+      data={points}
+      dataKey="label"
+      type="stacked"
+      series={[
+        { name: 'input', label: 'Input tokens', color: 'blue.6' },
+        { name: 'output', label: 'Output tokens', color: 'grape.5' },
+      ]}
+      withLegend
+      valueFormatter={count}
+      yAxisProps={axis}
+      xAxisProps={{ minTickGap: 24 }}
+      aria-label="Input and output tokens over the range"
+    />
+  );
+}
+
+const PALETTE = ['teal.6', 'blue.6', 'grape.6', 'orange.6', 'cyan.6', 'pink.6', 'lime.7', 'indigo.5', 'yellow.6', 'red.5'];
+
+export const UsageMetric = { Requests: 'requests', Cost: 'costUsd', PromptTokens: 'promptTokens', CompletionTokens: 'completionTokens' } as const;
+export type UsageMetric = (typeof UsageMetric)[keyof typeof UsageMetric];
+
+/**
+ * The top groups stacked per bucket. Rows carry g0…gN keys, not the group names: recharts reads a
+ * dotted key as a path, and model names have dots.
+ */
+export function StackedUsageChart({ data, groups, metric }: { data: Array<Record<string, number | string>>; groups: string[]; metric: UsageMetric }) {
+  const format = metric === UsageMetric.Cost ? money : count;
+  return (
+    <BarChart
+      h={320}
+      data={data}
+      dataKey="label"
+      type="stacked"
+      series={groups.map((group, index) => ({ name: `g${index}`, label: group, color: group === 'other' ? 'gray.5' : (PALETTE[index % PALETTE.length] ?? 'gray.6') }))}
+      withLegend
+      legendProps={{ verticalAlign: 'bottom', wrapperStyle: { paddingTop: 8 } }}
+      valueFormatter={format}
+      yAxisProps={{ tickFormatter: (value: number) => (metric === UsageMetric.Cost ? `$${compact(value)}` : compact(value)) }}
+      xAxisProps={{ minTickGap: 24 }}
+      aria-label="Usage per group, stacked"
+    />
+  );
+}
+
+export interface SpendPoint {
+  label: string;
+  requests: number;
+  spend: number;
+}
+
+/** Requests per day, and spend accumulating toward the budget (a red line when there is one). */
+export function ScopeUsageCharts({ points, budget, budgetLabel }: { points: SpendPoint[]; budget: number | null; budgetLabel: string }) {
+  const highest = Math.max(budget ?? 0, ...points.map((point) => point.spend));
+  return (
+    <>
+      <BarChart
+        h={140}
+        data={points}
+        dataKey="label"
+        series={[{ name: 'requests', label: 'Requests', color: 'teal.6' }]}
+        valueFormatter={count}
+        yAxisProps={{ ...axis, width: 44 }}
+        xAxisProps={{ minTickGap: 24 }}
+        aria-label="Requests per day"
+      />
+      <AreaChart
+        h={140}
+        data={points}
+        dataKey="label"
+        series={[{ name: 'spend', label: 'Spend', color: 'orange.6' }]}
+        valueFormatter={money}
+        yAxisProps={{ tickFormatter: (value: number) => `$${compact(value)}`, width: 44, domain: [0, highest > 0 ? highest * 1.05 : 1] }}
+        xAxisProps={{ minTickGap: 24 }}
+        referenceLines={budget === null ? [] : [{ y: budget, label: budgetLabel, color: 'red.6' }]}
+        withDots={false}
+        aria-label="Spend against the budget"
+      />
+    </>
+  );
+}
