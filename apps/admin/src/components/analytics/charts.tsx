@@ -91,12 +91,13 @@ export function StackedUsageChart({ data, groups, metric }: { data: Array<Record
 export interface SpendPoint {
   label: string;
   requests: number;
-  spend: number;
+  /** Null for days still to come. */
+  spend: number | null;
 }
 
 /** Requests per day, and spend accumulating toward the budget (a red line when there is one). */
 export function ScopeUsageCharts({ points, budget, budgetLabel }: { points: SpendPoint[]; budget: number | null; budgetLabel: string }) {
-  const highest = Math.max(budget ?? 0, ...points.map((point) => point.spend));
+  const highest = Math.max(budget ?? 0, ...points.map((point) => point.spend ?? 0));
   return (
     <>
       <BarChart

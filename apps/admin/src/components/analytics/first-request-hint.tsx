@@ -3,9 +3,9 @@ import { AppLink } from '@/components/app-link.tsx';
 import { EmptyState } from '@/components/empty-state.tsx';
 
 /** What a fresh install shows instead of empty charts: how to make the first request. */
-export function FirstRequestHint({ title = 'No usage yet' }: { title?: string }) {
+export function FirstRequestHint({ title = 'No usage yet', hint = 'Figures appear here seconds after the first request through the edge.' }: { title?: string; hint?: string }) {
   return (
-    <EmptyState title={title} hint="Figures appear here seconds after the first request through the edge.">
+    <EmptyState title={title} hint={hint}>
       <Stack gap={6} mt="xs" maw={640} w="100%">
         <Text size="sm">
           <AppLink href="/keys">Create a key</AppLink>, then call the edge with it, for example:
