@@ -71,7 +71,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <TokensChart points={series.map((point) => ({ label: bucketLabel(point.period, granularity), input: point.promptTokens, output: point.completionTokens }))} />
         </ChartPanel>
       </SimpleGrid>
-      <SimpleGrid cols={{ base: 1, lg: 3 }}>
+      <SimpleGrid cols={{ base: 1, xl: 3 }}>
         <Stack gap="xs">
           <Title order={3} size="h5">
             Top teams

@@ -1,6 +1,7 @@
 'use client';
 
 import { AreaChart, BarChart } from '@mantine/charts';
+import { Stack, Text } from '@mantine/core';
 import { compact, count, money } from './figures.ts';
 
 /** Chart rows are plain records keyed by the bucket's label (computed on the server, in UTC). */
@@ -17,6 +18,8 @@ export interface TokenPoint {
 }
 
 const axis = { tickFormatter: (value: number) => compact(value) };
+/** Dollar ticks: cents below $10 (compact notation would print $0.05 as "$0"), compact above. */
+const dollarTick = (value: number) => (Math.abs(value) < 10 ? `$${value.toFixed(value === 0 ? 0 : 2)}` : `$${compact(value)}`);
 const CHART_HEIGHT = 240;
 
 export function RequestsChart({ points }: { points: RequestPoint[] }) {
@@ -81,7 +84,7 @@ export function StackedUsageChart({ data, groups, metric }: { data: Array<Record
       withLegend
       legendProps={{ verticalAlign: 'bottom', wrapperStyle: { paddingTop: 8 } }}
       valueFormatter={format}
-      yAxisProps={{ tickFormatter: (value: number) => (metric === UsageMetric.Cost ? `$${compact(value)}` : compact(value)) }}
+      yAxisProps={{ tickFormatter: metric === UsageMetric.Cost ? dollarTick : compact }}
       xAxisProps={{ minTickGap: 24 }}
       aria-label="Usage per group, stacked"
     />
@@ -97,31 +100,39 @@ export interface SpendPoint {
 
 /** Requests per day, and spend accumulating toward the budget (a red line when there is one). */
 export function ScopeUsageCharts({ points, budget, budgetLabel }: { points: SpendPoint[]; budget: number | null; budgetLabel: string }) {
-  const highest = Math.max(budget ?? 0, ...points.map((point) => point.spend ?? 0));
+  const spent = Math.max(0, ...points.map((point) => point.spend ?? 0));
+  // A budget far above the spend would flatten the line to the axis: then the scale follows the spend and the budget stays in the caption.
+  const highest = budget !== null && budget <= spent * 2 ? Math.max(budget, spent) : spent;
   return (
-    <>
+    <Stack gap="xs">
+      <Text size="xs" c="dimmed">
+        Requests per day
+      </Text>
       <BarChart
         h={140}
         data={points}
         dataKey="label"
         series={[{ name: 'requests', label: 'Requests', color: 'teal.6' }]}
         valueFormatter={count}
-        yAxisProps={{ ...axis, width: 44 }}
+        yAxisProps={{ ...axis, width: 52 }}
         xAxisProps={{ minTickGap: 24 }}
         aria-label="Requests per day"
       />
+      <Text size="xs" c="dimmed">
+        Spend, accumulated{budget === null ? ' (no budget)' : ''}
+      </Text>
       <AreaChart
         h={140}
         data={points}
         dataKey="label"
         series={[{ name: 'spend', label: 'Spend', color: 'orange.6' }]}
         valueFormatter={money}
-        yAxisProps={{ tickFormatter: (value: number) => `$${compact(value)}`, width: 44, domain: [0, highest > 0 ? highest * 1.05 : 1] }}
+        yAxisProps={{ tickFormatter: dollarTick, width: 52, domain: [0, highest > 0 ? highest * 1.05 : 1] }}
         xAxisProps={{ minTickGap: 24 }}
         referenceLines={budget === null ? [] : [{ y: budget, label: budgetLabel, color: 'red.6' }]}
         withDots={false}
         aria-label="Spend against the budget"
       />
-    </>
+    </Stack>
   );
 }

@@ -20,17 +20,19 @@ export interface DataTableProps<T extends RowData> {
   testId?: string;
   /** Columns aligned right (figures). */
   numeric?: string[];
+  /** Smaller type for wide tables (the request log's twelve columns). */
+  fontSize?: 'xs' | 'sm';
 }
 
 /** A Mantine table driven by TanStack Table: sortable headers are real buttons, so the keyboard sorts too. */
-export function DataTable<T extends RowData>({ data, columns, minWidth, label, sortable = false, testId, numeric = [] }: DataTableProps<T>) {
+export function DataTable<T extends RowData>({ data, columns, minWidth, label, sortable = false, testId, numeric = [], fontSize = 'sm' }: DataTableProps<T>) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const table = useTable({ features: sortableFeatures, columns, data, state: { sorting }, onSortingChange: setSorting, enableSorting: sortable });
   const right = new Set(numeric);
   return (
     <Paper withBorder>
       <TableScrollContainer minWidth={minWidth}>
-        <Table striped highlightOnHover verticalSpacing="xs" aria-label={label} data-testid={testId}>
+        <Table striped highlightOnHover verticalSpacing="xs" fz={fontSize} aria-label={label} data-testid={testId}>
           <TableThead>
             {table.getHeaderGroups().map((group) => (
               <TableTr key={group.id}>
@@ -40,7 +42,7 @@ export function DataTable<T extends RowData>({ data, columns, minWidth, label, s
                   return (
                     <TableTh key={header.id} ta={align} aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined} style={{ whiteSpace: 'nowrap' }}>
                       {header.isPlaceholder ? null : header.column.getCanSort() ? (
-                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={700} fz="sm" title="Sort">
+                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={700} fz={fontSize} title="Sort">
                           <table.FlexRender header={header} />
                           {direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : ''}
                         </UnstyledButton>

@@ -16,9 +16,9 @@ export function RequestLogFilters({ values, teams, keys, models }: { values: Req
   return (
     <form method="get" aria-label="Request log filters">
       <Group gap="xs" wrap="wrap" align="flex-end">
-        <NativeSelect name="team" label="Team" defaultValue={values.team ?? ''} data={[{ value: '', label: 'Every team' }, ...teams]} w={180} />
-        <NativeSelect name="key" label="Key" defaultValue={values.key ?? ''} data={[{ value: '', label: 'Every key' }, ...keys]} w={220} />
-        <TextInput name="model" label="Model" defaultValue={values.model ?? ''} placeholder="any" list="request-log-models" w={180} />
+        <NativeSelect name="team" label="Team" defaultValue={values.team ?? ''} data={[{ value: '', label: 'Every team' }, ...teams]} style={{ flex: '0 1 160px' }} />
+        <NativeSelect name="key" label="Key" defaultValue={values.key ?? ''} data={[{ value: '', label: 'Every key' }, ...keys]} style={{ flex: '0 1 200px' }} />
+        <TextInput name="model" label="Model" defaultValue={values.model ?? ''} placeholder="any" list="request-log-models" style={{ flex: '0 1 160px' }} />
         <datalist id="request-log-models">
           {models.map((model) => (
             <option key={model} value={model} />
@@ -34,10 +34,10 @@ export function RequestLogFilters({ values, teams, keys, models }: { values: Req
             { value: 'error', label: 'Error' },
             { value: 'cancelled', label: 'Cancelled' },
           ]}
-          w={140}
+          style={{ flex: '0 1 120px' }}
         />
-        <TextInput type="datetime-local" name="from" label="From (UTC)" defaultValue={values.from ?? ''} w={200} />
-        <TextInput type="datetime-local" name="to" label="To (UTC)" defaultValue={values.to ?? ''} w={200} />
+        <TextInput type="datetime-local" name="from" label="From (UTC)" defaultValue={values.from ?? ''} style={{ flex: '0 1 180px' }} />
+        <TextInput type="datetime-local" name="to" label="To (UTC)" defaultValue={values.to ?? ''} style={{ flex: '0 1 180px' }} />
         <Button type="submit" variant="default">
           Filter
         </Button>
