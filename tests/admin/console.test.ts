@@ -68,8 +68,30 @@ describe('the admin console in a browser', { timeout: 120_000 }, () => {
     // The edge learns new keys from a KV watch: the first call may race it for a moment.
     await expect.poll(async () => client.chat.completions.create({ model: 'llama3.2', messages: [{ role: 'user', content: 'hello' }] }).then(() => 'ok', (error: unknown) => String(error)), { timeout: 10_000 }).toBe('ok');
 
+    // The request reaches every page within seconds (usage flows edge → JetStream → accounting → Postgres).
+    const reloadUntil = async (url: string, check: () => Promise<boolean>) =>
+      expect
+        .poll(
+          async () => {
+            await page.goto(url);
+            return check();
+          },
+          { timeout: 15_000, intervals: [250, 500, 1000] },
+        )
+        .toBe(true);
+    await reloadUntil(`${admin.url}/requests`, async () => (await page.getByTestId('request-log').getByRole('row').filter({ hasText: 'notebook' }).count()) === 1);
+    const logRow = page.getByTestId('request-log').getByRole('row').filter({ hasText: 'notebook' });
+    await expect.poll(() => logRow.textContent()).toContain('Research');
+    await expect.poll(() => logRow.textContent()).toContain('/v1/chat/completions');
+    await screenshot(page, 'first-request-in-log');
+    await reloadUntil(`${admin.url}/?range=24h`, async () => (await page.getByTestId('stat-requests').textContent())?.trim() === '1');
+    await expect.poll(() => page.getByTestId('top-keys').textContent()).toContain('notebook');
+    await screenshot(page, 'first-request-on-overview');
+    await reloadUntil(`${admin.url}/usage?group=key`, async () => (await page.getByRole('main').textContent())?.includes('notebook') ?? false);
+
     await page.goto(`${admin.url}/keys`);
     await page.getByRole('link', { name: 'notebook' }).click();
+    await expect.poll(() => page.getByTestId('usage-chart').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
     await expect.poll(() => page.getByTestId('key-status').textContent(), { timeout: 10_000 }).toBe('revoked');
