@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -9,6 +9,7 @@ export const artifactsDir = path.join(path.dirname(fileURLToPath(import.meta.url
 /** The system Chromium, headless; Playwright gives every launch a fresh temporary profile (user-data-dir). */
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(artifactsDir, { recursive: true });
+  if (!existsSync(CHROMIUM)) throw new Error(`the admin app's browser tests need Chromium at ${CHROMIUM}: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
