@@ -62,6 +62,7 @@ async function launcherEnvironment(extra: Record<string, string> = {}): Promise<
     PORT: String(await freePort()),
     HOST: '127.0.0.1',
     EMULATOR_PORT: String(await freePort()),
+    ADMIN_PORT: String(await freePort()),
     AUTH_DISABLED: 'true',
     LOG_LEVEL: 'warn',
     ...extra,
@@ -151,6 +152,10 @@ describe('pnpm start', () => {
     expect((await untilChatSucceeds(launcher, edgeUrl)).length).toBeGreaterThan(0);
     // A fresh database has no admin user: the launcher says how to create the first.
     await launcher.waitFor(/No admin user yet: create the first with `pnpm corral admin create --email you@example\.com`/);
+    // The admin app runs too, as a production build, where the launcher says.
+    const [, adminUrl] = await launcher.waitFor(/admin app on (http:\/\/127\.0\.0\.1:\d+)/);
+    expect(adminUrl).toBe(`http://127.0.0.1:${env.ADMIN_PORT}`);
+    await expect.poll(async () => fetch(`${adminUrl}/login`).then(async (response) => `${response.status} ${(await response.text()).includes('Sign in')}`, () => 'down'), { timeout: 60_000, interval: 500 }).toBe('200 true');
 
     process.kill(Number(workerPid), 'SIGKILL');
     await launcher.waitFor(/worker exited unexpectedly \(signal SIGKILL\); restarting it in [\d.]+ s, the rest keep serving/);
