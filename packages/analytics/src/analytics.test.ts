@@ -89,6 +89,16 @@ describe('analytics queries over a seeded database', () => {
     }
   });
 
+  it('stores every rollup histogram packed in bucket order, one element per bucket', async () => {
+    for (const table of ['usage_hourly', 'usage_daily', 'usage_team_hourly', 'usage_team_daily']) {
+      const [row] = await raw(`SELECT count(*)::int AS rows, count(*) FILTER (WHERE ${['ttft_histogram', 'duration_histogram']
+        .map((column) => `${column} IS DISTINCT FROM (SELECT coalesce(array_agg(element ORDER BY element), '{}') FROM unnest(${column}) element) OR cardinality(${column}) <> (SELECT count(DISTINCT element / 4294967296) FROM unnest(${column}) element)`)
+        .join(' OR ')})::int AS unsorted FROM ${table}`);
+      expect(row!.rows).toBeGreaterThan(0);
+      expect(row!.unsorted).toBe(0);
+    }
+  });
+
   it('tops rank teams, keys and models by requests, with names', async () => {
     const teams = await topTeams(handle.db, { range: '30d', now: NOW, limit: 3 });
     const keys = await topKeys(handle.db, { range: '30d', now: NOW, limit: 5 });

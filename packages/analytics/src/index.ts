@@ -16,3 +16,4 @@ export {
 export { usageCsv, csvCell, csvLine, USAGE_CSV_HEADER } from './csv.ts';
 export { requestLog, RequestLogQuery, REQUEST_LOG_MAX_LIMIT, type RequestLogRow, type RequestLogPage } from './request-log.ts';
 export { encodeCursor, decodeCursor, type LogCursor } from './cursor.ts';
+export { seedUsage, SeedRefused, SEED_PREFIX, type SeedOptions } from './seed/seed-usage.ts';

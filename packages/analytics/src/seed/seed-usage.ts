@@ -23,15 +23,15 @@ export class SeedRefused extends Error {
 export const SEED_PREFIX = 'seed-';
 
 const COUNT_SPACE = 2 ** 32;
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 const BOUNDS = `'{${LATENCY_BUCKET_BOUNDS.map(String).join(',')}}'::float8[]`;
 
 /**
  * Writes synthetic usage straight into Postgres — teams, keys, model aliases with prices, `rows`
  * usage rows over the last `days` with skewed keys and models, realistic latencies and GPU
  * durations — then rebuilds every rollup from the usage rows with INSERT … SELECT … GROUP BY.
- * Indexes of the usage table are dropped during the bulk insert and rebuilt after (much faster
- * than maintaining six btrees row by row). Runs on one connection; deterministic for one `now`.
+ * The indexes of usage and of the rollups are dropped during the bulk inserts and rebuilt after
+ * (much faster than maintaining them row by row). Runs on one connection, in one transaction;
+ * deterministic for one `now`.
  */
 export async function seedUsage(client: pg.ClientBase, options: SeedOptions): Promise<void> {
   const step = async (name: string, run: () => Promise<unknown>) => {
@@ -47,15 +47,22 @@ export async function seedUsage(client: pg.ClientBase, options: SeedOptions): Pr
     await client.query('ROLLBACK');
     throw error;
   }
-  await step('analyze', () => client.query('ANALYZE usage, usage_hourly, usage_daily, usage_team_hourly, usage_team_daily, api_keys, teams'));
+  await step('analyze', async () => {
+    await client.query('ANALYZE usage, api_keys, teams');
+    // Vacuumed too (they are small next to usage): the visibility map lets range queries read the
+    // covering indexes alone, as they do once autovacuum has passed.
+    await client.query('VACUUM (ANALYZE) usage_hourly, usage_daily, usage_team_hourly, usage_team_daily');
+  });
 }
 
 async function seedInTransaction(client: pg.ClientBase, options: SeedOptions, step: (name: string, run: () => Promise<unknown>) => Promise<void>): Promise<void> {
   const real = await client.query<{ present: boolean }>(`SELECT EXISTS (SELECT 1 FROM usage WHERE request_id NOT LIKE '${SEED_PREFIX}%') AS present`);
   if (real.rows[0]?.present && !options.force) throw new SeedRefused('this database already has real usage; pass --force to add seeded usage to it (its rollups are rebuilt)');
 
-  await client.query(`SET LOCAL work_mem = '256MB'`);
-  await client.query(`SET LOCAL maintenance_work_mem = '512MB'`);
+  // One long transaction: nothing waits for its WAL flush, and sorts and index builds get room.
+  await client.query('SET LOCAL synchronous_commit = off');
+  await client.query(`SET LOCAL work_mem = '512MB'`);
+  await client.query(`SET LOCAL maintenance_work_mem = '1GB'`);
   const now = (options.now ?? new Date()).toISOString();
 
   await step('clear earlier seed', async () => {
@@ -85,7 +92,7 @@ async function seedInTransaction(client: pg.ClientBase, options: SeedOptions, st
     );
   });
 
-  const dropped = await dropUsageIndexes(client);
+  const dropped = await dropIndexes(client, 'usage');
 
   await step(`${options.rows} usage rows`, async () => {
     await client.query('SELECT setseed(0.42)');
@@ -127,9 +134,9 @@ async function seedInTransaction(client: pg.ClientBase, options: SeedOptions, st
     );
   });
 
-  await step('usage indexes', () => restoreUsageIndexes(client, dropped));
-  await step('rollups', () => rebuildRollups(client));
-  await client.query('DROP TABLE seed_keys, seed_models, seed_totals, seed_counts');
+  await step('usage indexes', () => restoreIndexes(client, 'usage', dropped));
+  await step('rollups', () => rebuildRollups(client, step));
+  await client.query('DROP TABLE seed_keys, seed_models');
 }
 
 interface DroppedIndexes {
@@ -137,68 +144,76 @@ interface DroppedIndexes {
   constraints: Array<{ name: string; definition: string }>;
 }
 
-/** Every index of usage but the primary key (the unique request_id is a constraint: kept as its definition). */
-async function dropUsageIndexes(client: pg.ClientBase): Promise<DroppedIndexes> {
+/**
+ * Every index of a table, primary key and unique constraints included (kept as their definitions):
+ * building a btree once over the loaded rows is far faster than maintaining it row by row.
+ */
+async function dropIndexes(client: pg.ClientBase, table: string): Promise<DroppedIndexes> {
   const constraints = await client.query<{ name: string; definition: string }>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'usage'::regclass AND contype = 'u'`,
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u')`,
+    [table],
   );
   const indexes = await client.query<{ name: string; definition: string }>(
     `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition FROM pg_index i
-     WHERE i.indrelid = 'usage'::regclass AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+     WHERE i.indrelid = $1::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+    [table],
   );
-  for (const constraint of constraints.rows) await client.query(`ALTER TABLE usage DROP CONSTRAINT "${constraint.name}"`);
+  for (const constraint of constraints.rows) await client.query(`ALTER TABLE ${table} DROP CONSTRAINT "${constraint.name}"`);
   for (const index of indexes.rows) await client.query(`DROP INDEX ${index.name}`);
   return { indexes: indexes.rows.map((row) => row.definition), constraints: constraints.rows };
 }
 
-async function restoreUsageIndexes(client: pg.ClientBase, dropped: DroppedIndexes): Promise<void> {
-  for (const constraint of dropped.constraints) await client.query(`ALTER TABLE usage ADD CONSTRAINT "${constraint.name}" ${constraint.definition}`);
+async function restoreIndexes(client: pg.ClientBase, table: string, dropped: DroppedIndexes): Promise<void> {
+  for (const constraint of dropped.constraints) await client.query(`ALTER TABLE ${table} ADD CONSTRAINT "${constraint.name}" ${constraint.definition}`);
   for (const definition of dropped.indexes) await client.query(definition);
 }
 
-const TOTALS = `sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
-  sum(cost_usd) AS cost_usd, sum(gpu_ns) AS gpu_ns, sum(duration_ms_sum) AS duration_ms_sum, sum(ttft_ms_sum) AS ttft_ms_sum`;
-
 /**
- * Rollups from the usage rows, in two passes over them: totals and latency-bucket counts per key ×
- * model × hour; every other rollup is summed from those (far smaller) tables.
+ * Every rollup from the usage rows, totals and latency histograms in the same pass: per rollup, one
+ * statement counts the rows per group × latency kind × bucket (a row counts once per kind, its
+ * totals carried on its duration entry, which every row has), then folds each group's entries into
+ * its totals and packed histograms. Joining totals to separately counted buckets, as this once did,
+ * cost most of the seed.
  */
-async function rebuildRollups(client: pg.ClientBase): Promise<void> {
-  await client.query('TRUNCATE usage_hourly, usage_daily, usage_team_hourly, usage_team_daily');
-  await client.query(`CREATE TEMP TABLE seed_totals AS
-    SELECT key_id, team_id, alias AS model, date_trunc('hour', started_at, 'UTC') AS hour, count(*) AS requests, count(*) FILTER (WHERE status = 'error') AS errors,
-           sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cost_usd) AS cost_usd,
-           sum(coalesce(load_duration_ns, 0) + coalesce(prompt_eval_duration_ns, 0) + coalesce(eval_duration_ns, 0)) AS gpu_ns,
-           sum(duration_ms) AS duration_ms_sum, coalesce(sum(ttft_ms), 0) AS ttft_ms_sum
-    FROM usage GROUP BY 1, 2, 3, 4`);
-  // kind 0 = TTFT, 1 = duration.
-  await client.query(`CREATE TEMP TABLE seed_counts AS
-    SELECT key_id, team_id, model, hour, kind, bucket, count(*) AS count FROM (
-      SELECT key_id, team_id, alias AS model, date_trunc('hour', started_at, 'UTC') AS hour, 0 AS kind, width_bucket(ttft_ms, ${BOUNDS}) AS bucket FROM usage WHERE ttft_ms IS NOT NULL
-      UNION ALL
-      SELECT key_id, team_id, alias, date_trunc('hour', started_at, 'UTC'), 1, width_bucket(duration_ms, ${BOUNDS}) FROM usage
-    ) latencies GROUP BY 1, 2, 3, 4, 5, 6`);
+async function rebuildRollups(client: pg.ClientBase, step: (name: string, run: () => Promise<unknown>) => Promise<void>): Promise<void> {
+  const tables = ['usage_hourly', 'usage_daily', 'usage_team_hourly', 'usage_team_daily'];
+  await client.query(`TRUNCATE ${tables.join(', ')}`);
+  const dropped: DroppedIndexes[] = [];
+  for (const table of tables) dropped.push(await dropIndexes(client, table));
 
   const rollup = async (table: string, period: 'hour' | 'day', level: 'key' | 'team') => {
-    const bucket = period === 'hour' ? 'hour' : `date_trunc('day', hour, 'UTC')`;
     const dimensions = level === 'key' ? 'key_id, team_id, model' : 'team_id';
-    // Null-safe equality as plain = over coalesced ids, so the planner can hash-join.
-    const same = (column: string) => `coalesce(t.${column}, '${NO_ID}') = coalesce(h.${column}, '${NO_ID}')`;
-    const join = level === 'key' ? `${same('key_id')} AND t.model = h.model AND` : '';
-    await client.query(`INSERT INTO ${table} (${dimensions}, bucket_start, requests, errors, prompt_tokens, completion_tokens, cost_usd, gpu_ns, duration_ms_sum, ttft_ms_sum, ttft_histogram, duration_histogram)
-      SELECT ${dimensions.split(', ').map((column) => `t.${column}`).join(', ')}, t.bucket_start, t.requests, t.errors, t.prompt_tokens, t.completion_tokens, t.cost_usd, t.gpu_ns, t.duration_ms_sum, t.ttft_ms_sum,
-             coalesce(h.ttft, '{}'), coalesce(h.duration, '{}')
-      FROM (SELECT ${dimensions}, ${bucket} AS bucket_start, ${TOTALS} FROM seed_totals GROUP BY ${dimensions}, ${bucket}) t
-      LEFT JOIN (
-        SELECT ${dimensions}, bucket_start,
-               array_agg(bucket::bigint * ${COUNT_SPACE} + count ORDER BY bucket) FILTER (WHERE kind = 0) AS ttft,
-               array_agg(bucket::bigint * ${COUNT_SPACE} + count ORDER BY bucket) FILTER (WHERE kind = 1) AS duration
-        FROM (SELECT ${dimensions}, ${bucket} AS bucket_start, kind, bucket, sum(count)::bigint AS count FROM seed_counts GROUP BY ${dimensions}, ${bucket}, kind, bucket) per_bucket
-        GROUP BY ${dimensions}, bucket_start
-      ) h ON ${join} ${same('team_id')} AND t.bucket_start = h.bucket_start`);
+    const source = level === 'key' ? 'key_id, team_id, alias AS model' : 'team_id';
+    const width = level === 'key' ? 3 : 1;
+    const positions = (count: number) => Array.from({ length: count }, (_, index) => index + 1).join(', ');
+    const onDuration = (aggregate: string) => `${aggregate} FILTER (WHERE v.kind = 1)`;
+    // array_agg takes its input in the sorted subquery's order (the GROUP BY below it sorts by the
+    // same columns, so the ORDER BY costs nothing), and each histogram comes out sorted by bucket
+    // without an ORDER BY inside the aggregate, which would sort every group on its own.
+    const histogram = (kind: number) => `coalesce(array_agg(bucket::bigint * ${COUNT_SPACE} + count) FILTER (WHERE kind = ${kind}), '{}')`;
+    await step(table, () =>
+      client.query(`INSERT INTO ${table} (${dimensions}, bucket_start, requests, errors, prompt_tokens, completion_tokens, cost_usd, gpu_ns, duration_ms_sum, ttft_ms_sum, ttft_histogram, duration_histogram)
+        SELECT ${dimensions}, bucket_start, sum(requests), sum(errors), sum(prompt_tokens), sum(completion_tokens), sum(cost_usd), sum(gpu_ns), sum(duration_ms_sum),
+               coalesce(sum(ttft_ms_sum), 0), ${histogram(0)}, ${histogram(1)}
+        FROM (
+          -- kind 0 = TTFT (null for failed requests: no entry), 1 = duration.
+          SELECT ${source}, date_trunc('${period}', started_at, 'UTC') AS bucket_start, v.kind, v.bucket, count(*) AS count,
+                 ${onDuration('count(*)')} AS requests, count(*) FILTER (WHERE v.kind = 1 AND status = 'error') AS errors,
+                 ${onDuration('sum(prompt_tokens)')} AS prompt_tokens, ${onDuration('sum(completion_tokens)')} AS completion_tokens, ${onDuration('sum(cost_usd)')} AS cost_usd,
+                 ${onDuration('sum(coalesce(load_duration_ns, 0) + coalesce(prompt_eval_duration_ns, 0) + coalesce(eval_duration_ns, 0))')} AS gpu_ns,
+                 ${onDuration('sum(duration_ms)')} AS duration_ms_sum, ${onDuration('sum(ttft_ms)')} AS ttft_ms_sum
+          FROM usage CROSS JOIN LATERAL (VALUES (0, width_bucket(ttft_ms, ${BOUNDS})), (1, width_bucket(duration_ms, ${BOUNDS}))) AS v (kind, bucket)
+          WHERE v.bucket IS NOT NULL
+          -- By position: usage has a column named model too (the resolved one), which GROUP BY model would mean.
+          GROUP BY ${positions(width + 3)} ORDER BY ${positions(width + 3)}
+        ) entries GROUP BY ${positions(width + 1)}`),
+    );
   };
   await rollup('usage_hourly', 'hour', 'key');
   await rollup('usage_daily', 'day', 'key');
   await rollup('usage_team_hourly', 'hour', 'team');
   await rollup('usage_team_daily', 'day', 'team');
+  await step('rollup indexes', async () => {
+    for (const [index, table] of tables.entries()) await restoreIndexes(client, table, dropped[index]!);
+  });
 }
