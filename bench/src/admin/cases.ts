@@ -1,6 +1,5 @@
-import { overview, requestLog, stackBreakdown, topKeys, topModels, topTeams, usageBreakdown, usageCsv, usageSeries, type PresetRange } from '@corral/analytics';
+import { listKeys, listTeams, overview, requestLog, stackBreakdown, topKeys, topModels, topTeams, usageBreakdown, usageCsv, usageSeries, type PresetRange } from '@corral/analytics';
 import type { Db } from '@corral/db';
-import { listTeams, searchKeys } from './admin-lists.ts';
 
 /** What the queries are asked about: picked from the seeded data once, before timing. */
 export interface Subjects {
@@ -64,8 +63,8 @@ export function benchCases(subjects: Subjects): BenchCase[] {
     run: (db) => requestLog(db, { from: hourTenDaysAgo, to: new Date(hourTenDaysAgo.getTime() + 3_600_000) }),
   });
   cases.push({ name: 'request log, ~50 pages in', page: 'requests', run: (db) => requestLog(db, { after: subjects.deepCursor }) });
-  cases.push({ name: 'keys list, search', page: 'keys', run: (db) => searchKeys(db, subjects.keySearch) });
-  cases.push({ name: 'teams list', page: 'teams', run: (db) => listTeams(db, `${now.toISOString().slice(0, 7)}-01`) });
+  cases.push({ name: 'keys list, search', page: 'keys', run: (db) => listKeys(db, { search: subjects.keySearch }) });
+  cases.push({ name: 'teams list', page: 'teams', run: (db) => listTeams(db, { now }) });
   return cases;
 }
 

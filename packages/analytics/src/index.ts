@@ -15,5 +15,9 @@ export {
 } from './breakdown.ts';
 export { usageCsv, csvCell, csvLine, USAGE_CSV_HEADER } from './csv.ts';
 export { requestLog, RequestLogQuery, REQUEST_LOG_MAX_LIMIT, type RequestLogRow, type RequestLogPage } from './request-log.ts';
-export { encodeCursor, decodeCursor, type LogCursor } from './cursor.ts';
+export { encodeCursor, decodeCursor, encodeKeyset, decodeKeyset, type LogCursor } from './cursor.ts';
+export { PAGE_SIZE, likePattern, type ListPage } from './directory/paging.ts';
+export { KeyStatusFilter, KEY_CHOICES_LIMIT, listKeys, findKey, keyChoices, type KeyRow, type ListKeysOptions } from './directory/keys.ts';
+export { listTeams, findTeam, teamChoices, type TeamRow, type ListTeamsOptions } from './directory/teams.ts';
+export { listAliases, type AliasRow } from './directory/models.ts';
 export { seedUsage, SeedRefused, SEED_PREFIX, type SeedOptions } from './seed/seed-usage.ts';

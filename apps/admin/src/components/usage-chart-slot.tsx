@@ -1,10 +1,8 @@
 import { Group, Paper, Text } from '@mantine/core';
-import { usageSeries, type SeriesPoint } from '@corral/analytics';
+import { findKey, findTeam, usageSeries, type SeriesPoint } from '@corral/analytics';
 import { ScopeUsageCharts, type SpendPoint } from '@/components/analytics/charts.tsx';
 import { bucketLabel, count, money } from '@/components/analytics/figures.ts';
 import { db } from '@/lib/db.ts';
-import { findKey } from '@/lib/queries/keys.ts';
-import { findTeam } from '@/lib/queries/teams.ts';
 
 const DAY_MS = 86_400_000;
 const KEY_WINDOW_DAYS = 30;
@@ -21,7 +19,7 @@ interface ScopeChart {
 
 /** A team's budget is monthly: its chart is this UTC month, day by day, spend restarting at the 1st. */
 async function teamChart(teamId: string, now: Date): Promise<ScopeChart | null> {
-  const team = await findTeam(teamId);
+  const team = await findTeam(db(), teamId);
   if (!team) return null;
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
@@ -31,7 +29,7 @@ async function teamChart(teamId: string, now: Date): Promise<ScopeChart | null> 
 
 /** A key's budget is for its lifetime: the last 30 days, the spend line starting from what was spent before them. */
 async function keyChart(keyId: string, now: Date): Promise<ScopeChart | null> {
-  const key = await findKey(keyId);
+  const key = await findKey(db(), keyId);
   if (!key) return null;
   const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   const series = await usageSeries(db(), { keyId, from: new Date(today - (KEY_WINDOW_DAYS - 1) * DAY_MS), to: new Date(today + DAY_MS) });

@@ -11,7 +11,7 @@ import { InflightNow } from '@/components/inflight-now.tsx';
 import { PageHeader } from '@/components/page-header.tsx';
 import { db } from '@/lib/db.ts';
 import { fleetSnapshot } from '@/lib/fleet.ts';
-import { param } from '@/lib/paging.ts';
+import { param } from '@/lib/search-params.ts';
 import { requireUser } from '@/lib/session.ts';
 
 export const metadata = { title: 'Overview' };

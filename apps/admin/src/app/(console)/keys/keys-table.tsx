@@ -2,7 +2,7 @@ import { Badge, Code, Paper, Table, TableScrollContainer, TableTbody, TableTd, T
 import { AppLink } from '@/components/app-link.tsx';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { day, modelsText, usd } from '@/components/format.ts';
-import type { KeyRow } from '@/lib/queries/keys.ts';
+import type { KeyRow } from '@corral/analytics';
 
 export function keyStatus(key: Pick<KeyRow, 'revokedAt' | 'expiresAt'>): { label: string; color: string } {
   if (key.revokedAt) return { label: 'revoked', color: 'red' };

@@ -2,9 +2,9 @@ import { NativeSelect } from '@mantine/core';
 import { PageHeader } from '@/components/page-header.tsx';
 import { Pager } from '@/components/pager.tsx';
 import { SearchBar } from '@/components/search-bar.tsx';
-import { param } from '@/lib/paging.ts';
-import { KeyStatusFilter, listKeys } from '@/lib/queries/keys.ts';
-import { teamChoices } from '@/lib/queries/teams.ts';
+import { param } from '@/lib/search-params.ts';
+import { KeyStatusFilter, listKeys, teamChoices } from '@corral/analytics';
+import { db } from '@/lib/db.ts';
 import { requireUser } from '@/lib/session.ts';
 import { NewKeyButton } from './key-buttons.tsx';
 import { KeysTable } from './keys-table.tsx';
@@ -23,7 +23,7 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
   const teamId = teamParam && UUID.test(teamParam) ? teamParam : undefined;
   const statusParam = param(query.status);
   const status = statusParam && STATUSES.includes(statusParam) ? (statusParam as KeyStatusFilter) : KeyStatusFilter.All;
-  const [{ rows, next }, teams] = await Promise.all([listKeys({ search, teamId, status, after }), teamChoices()]);
+  const [{ rows, next }, teams] = await Promise.all([listKeys(db(), { search, teamId, status, after }), teamChoices(db())]);
   const readOnly = user.role !== 'admin';
   const filtered = Boolean(search || teamId || status !== KeyStatusFilter.All);
 

@@ -2,7 +2,7 @@
 
 import { ConfirmAction } from '@/components/confirm-action.tsx';
 import { ModalButton } from '@/components/modal-button.tsx';
-import type { AliasRow } from '@/lib/queries/models.ts';
+import type { AliasRow } from '@corral/analytics';
 import { deleteAlias } from './actions.ts';
 import { AliasForm } from './alias-form.tsx';
 

@@ -4,7 +4,7 @@ import { useActionState, useEffect } from 'react';
 import { Button, Checkbox, Group, NativeSelect, NumberInput, Stack, Textarea, TextInput } from '@mantine/core';
 import { MutationAlert } from '@/components/mutation-alert.tsx';
 import { ReadOnlyFieldset } from '@/components/read-only-fieldset.tsx';
-import type { AliasRow } from '@/lib/queries/models.ts';
+import type { AliasRow } from '@corral/analytics';
 import { fieldError } from '../teams/team-form.tsx';
 import { setAlias } from './actions.ts';
 

@@ -4,7 +4,8 @@ import { bytes, usd } from '@/components/format.ts';
 import { PageHeader } from '@/components/page-header.tsx';
 import { fleetSnapshot } from '@/lib/fleet.ts';
 import { fleetModels } from '@/lib/fleet-models.ts';
-import { listAliases } from '@/lib/queries/models.ts';
+import { listAliases } from '@corral/analytics';
+import { db } from '@/lib/db.ts';
 import { requireUser } from '@/lib/session.ts';
 import { DeleteAliasButton, EditAliasButton, NewAliasButton } from './alias-buttons.tsx';
 
@@ -12,7 +13,7 @@ export const metadata = { title: 'Models' };
 
 export default async function ModelsPage() {
   const user = await requireUser();
-  const [workers, aliases] = await Promise.all([fleetSnapshot(), listAliases()]);
+  const [workers, aliases] = await Promise.all([fleetSnapshot(), listAliases(db())]);
   const installed = fleetModels(workers);
   const names = installed.map((model) => model.name);
   const readOnly = user.role !== 'admin';

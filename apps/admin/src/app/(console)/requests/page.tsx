@@ -1,5 +1,5 @@
 import { Alert, Stack } from '@mantine/core';
-import { PresetRange, requestLog, topModels } from '@corral/analytics';
+import { PresetRange, keyChoices, requestLog, teamChoices, topModels } from '@corral/analytics';
 import { FirstRequestHint } from '@/components/analytics/first-request-hint.tsx';
 import { LogPager } from '@/components/analytics/log-pager.tsx';
 import { RequestLogFilters, type RequestLogFilterValues } from '@/components/analytics/request-log-filters.tsx';
@@ -7,10 +7,8 @@ import { RequestLogTable } from '@/components/analytics/request-log-table.tsx';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { PageHeader } from '@/components/page-header.tsx';
 import { db } from '@/lib/db.ts';
-import { param } from '@/lib/paging.ts';
-import { teamChoices } from '@/lib/queries/teams.ts';
+import { param } from '@/lib/search-params.ts';
 import { requireUser } from '@/lib/session.ts';
-import { keyChoices } from './filter-choices.ts';
 import { parseLogParams } from './log-params.ts';
 
 export const metadata = { title: 'Request log' };
@@ -25,8 +23,8 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   const parsed = parseLogParams({ ...filters, after: param(query.after), before: param(query.before) }, PAGE_ROWS);
 
   const [teams, keys, models] = await Promise.all([
-    teamChoices(),
-    keyChoices({ teamId: filters.team && UUID.test(filters.team) ? filters.team : undefined, selectedKeyId: filters.key && UUID.test(filters.key) ? filters.key : undefined }),
+    teamChoices(db()),
+    keyChoices(db(), { teamId: filters.team && UUID.test(filters.team) ? filters.team : undefined, selectedKeyId: filters.key && UUID.test(filters.key) ? filters.key : undefined }),
     topModels(db(), { range: PresetRange.Month, limit: 50 }),
   ]);
   const form = <RequestLogFilters values={filters} teams={teams} keys={keys} models={models.map((model) => model.model)} />;

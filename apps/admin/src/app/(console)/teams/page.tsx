@@ -5,8 +5,9 @@ import { limit, modelsText, usd } from '@/components/format.ts';
 import { PageHeader } from '@/components/page-header.tsx';
 import { Pager } from '@/components/pager.tsx';
 import { SearchBar } from '@/components/search-bar.tsx';
-import { param } from '@/lib/paging.ts';
-import { listTeams } from '@/lib/queries/teams.ts';
+import { param } from '@/lib/search-params.ts';
+import { listTeams } from '@corral/analytics';
+import { db } from '@/lib/db.ts';
 import { requireUser } from '@/lib/session.ts';
 import { NewTeamButton } from './team-buttons.tsx';
 
@@ -17,7 +18,7 @@ export default async function TeamsPage({ searchParams }: { searchParams: Promis
   const query = await searchParams;
   const search = param(query.q);
   const after = param(query.after);
-  const { rows, next } = await listTeams({ search, after });
+  const { rows, next } = await listTeams(db(), { search, after });
   const readOnly = user.role !== 'admin';
 
   return (

@@ -10,7 +10,7 @@ import { parseUsageQuery, usageSearch, type UsageForm } from '@/components/analy
 import { UsageTable, type UsageTotalRow } from '@/components/analytics/usage-table.tsx';
 import { PageHeader } from '@/components/page-header.tsx';
 import { db } from '@/lib/db.ts';
-import { param } from '@/lib/paging.ts';
+import { param } from '@/lib/search-params.ts';
 import { requireUser } from '@/lib/session.ts';
 
 export const metadata = { title: 'Usage' };

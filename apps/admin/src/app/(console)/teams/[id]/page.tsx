@@ -5,8 +5,8 @@ import { limit, modelsText } from '@/components/format.ts';
 import { PageHeader } from '@/components/page-header.tsx';
 import { SpendMeter } from '@/components/spend-meter.tsx';
 import { UsageChartSlot } from '@/components/usage-chart-slot.tsx';
-import { listKeys } from '@/lib/queries/keys.ts';
-import { findTeam } from '@/lib/queries/teams.ts';
+import { findTeam, listKeys } from '@corral/analytics';
+import { db } from '@/lib/db.ts';
 import { requireUser } from '@/lib/session.ts';
 import { KeysTable } from '../../keys/keys-table.tsx';
 import { DeleteTeamButton, EditTeamButton } from '../team-buttons.tsx';
@@ -19,9 +19,9 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
   const user = await requireUser();
   const { id } = await params;
   if (!UUID.test(id)) notFound();
-  const team = await findTeam(id);
+  const team = await findTeam(db(), id);
   if (!team) notFound();
-  const keys = await listKeys({ teamId: id });
+  const keys = await listKeys(db(), { teamId: id });
   const readOnly = user.role !== 'admin';
 
   return (

@@ -1,7 +1,5 @@
-import 'server-only';
-import { models } from '@corral/db';
+import { models, type Db } from '@corral/db';
 import { asc } from 'drizzle-orm';
-import { db } from '../db.ts';
 
 export interface AliasRow {
   alias: string;
@@ -18,8 +16,8 @@ export interface AliasRow {
 }
 
 /** Every alias (they are few: one per model offered), by name. */
-export async function listAliases(): Promise<AliasRow[]> {
-  const rows = await db().select().from(models).orderBy(asc(models.alias)).limit(5000);
+export async function listAliases(db: Db): Promise<AliasRow[]> {
+  const rows = await db.select().from(models).orderBy(asc(models.alias)).limit(5000);
   return rows.map((row) => ({
     ...row,
     think: row.think ?? null,
