@@ -1,5 +1,5 @@
 export { Granularity, PresetRange, TimeRangeSchema, resolveRange, bucketStarts, type TimeRange, type ResolvedRange } from './range.ts';
-export type { UsageTotals } from './metrics.ts';
+export { emptyTotals, addTotals, type UsageTotals } from './metrics.ts';
 export type { LatencySummary } from './latency.ts';
 export { overview, type Overview, type SeriesPoint, type UsageFilter } from './overview.ts';
 export { usageSeries } from './series.ts';

@@ -1,7 +1,8 @@
 'use client';
 
 import { useState } from 'react';
-import { Paper, Table, TableScrollContainer, TableTbody, TableTd, TableTh, TableThead, TableTr, UnstyledButton } from '@mantine/core';
+import { Table, TableTbody, TableTd, TableTh, TableThead, TableTr, UnstyledButton } from '@mantine/core';
+import { TableFrame } from '@/components/list-table.tsx';
 import { createSortedRowModel, rowSortingFeature, tableFeatures, useTable, type ColumnDef, type RowData, type SortingState } from '@tanstack/react-table';
 
 export const sortableFeatures = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
@@ -30,44 +31,42 @@ export function DataTable<T extends RowData>({ data, columns, minWidth, label, s
   const table = useTable({ features: sortableFeatures, columns, data, state: { sorting }, onSortingChange: setSorting, enableSorting: sortable });
   const right = new Set(numeric);
   return (
-    <Paper withBorder>
-      <TableScrollContainer minWidth={minWidth}>
-        <Table striped highlightOnHover verticalSpacing="xs" fz={fontSize} aria-label={label} data-testid={testId}>
-          <TableThead>
-            {table.getHeaderGroups().map((group) => (
-              <TableTr key={group.id}>
-                {group.headers.map((header) => {
-                  const direction = header.column.getIsSorted();
-                  const align = right.has(header.column.id) ? 'right' : undefined;
-                  return (
-                    <TableTh key={header.id} ta={align} aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined} style={{ whiteSpace: 'nowrap' }}>
-                      {header.isPlaceholder ? null : header.column.getCanSort() ? (
-                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={700} fz={fontSize} title="Sort">
-                          <table.FlexRender header={header} />
-                          {direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : ''}
-                        </UnstyledButton>
-                      ) : (
+    <TableFrame minWidth={minWidth}>
+      <Table striped highlightOnHover verticalSpacing="xs" fz={fontSize} aria-label={label} data-testid={testId}>
+        <TableThead>
+          {table.getHeaderGroups().map((group) => (
+            <TableTr key={group.id}>
+              {group.headers.map((header) => {
+                const direction = header.column.getIsSorted();
+                const align = right.has(header.column.id) ? 'right' : undefined;
+                return (
+                  <TableTh key={header.id} ta={align} aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined} style={{ whiteSpace: 'nowrap' }}>
+                    {header.isPlaceholder ? null : header.column.getCanSort() ? (
+                      <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={700} fz={fontSize} title="Sort">
                         <table.FlexRender header={header} />
-                      )}
-                    </TableTh>
-                  );
-                })}
-              </TableTr>
-            ))}
-          </TableThead>
-          <TableTbody>
-            {table.getRowModel().rows.map((row) => (
-              <TableTr key={row.id}>
-                {row.getAllCells().map((cell) => (
-                  <TableTd key={cell.id} ta={right.has(cell.column.id) ? 'right' : undefined} style={{ whiteSpace: 'nowrap' }}>
-                    <table.FlexRender cell={cell} />
-                  </TableTd>
-                ))}
-              </TableTr>
-            ))}
-          </TableTbody>
-        </Table>
-      </TableScrollContainer>
-    </Paper>
+                        {direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : ''}
+                      </UnstyledButton>
+                    ) : (
+                      <table.FlexRender header={header} />
+                    )}
+                  </TableTh>
+                );
+              })}
+            </TableTr>
+          ))}
+        </TableThead>
+        <TableTbody>
+          {table.getRowModel().rows.map((row) => (
+            <TableTr key={row.id}>
+              {row.getAllCells().map((cell) => (
+                <TableTd key={cell.id} ta={right.has(cell.column.id) ? 'right' : undefined} style={{ whiteSpace: 'nowrap' }}>
+                  <table.FlexRender cell={cell} />
+                </TableTd>
+              ))}
+            </TableTr>
+          ))}
+        </TableTbody>
+      </Table>
+    </TableFrame>
   );
 }

@@ -2,20 +2,15 @@
 
 import Link from 'next/link';
 import { Anchor, Code, Text } from '@mantine/core';
+import type { UsageTotals } from '@corral/analytics';
 import { DataTable, type AnalyticsColumn } from './data-table.tsx';
 import { count, duration, money, percent } from './figures.ts';
 
 /** One group's totals over the whole range. */
-export interface UsageTotalRow {
+export interface UsageTotalRow extends UsageTotals {
   group: 'team' | 'key' | 'model';
   groupId: string | null;
   groupName: string;
-  requests: number;
-  errors: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  gpuSeconds: number;
 }
 
 function groupCell(row: UsageTotalRow) {

@@ -1,6 +1,7 @@
-import { Badge, Group, Paper, Stack, Table, TableScrollContainer, TableTbody, TableTd, TableTh, TableThead, TableTr, Text, Title } from '@mantine/core';
+import { Badge, Group, Stack, TableTd, TableTr, Text, Title } from '@mantine/core';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { bytes, usd } from '@/components/format.ts';
+import { ListTable, type ListColumn } from '@/components/list-table.tsx';
 import { PageHeader } from '@/components/page-header.tsx';
 import { fleetSnapshot } from '@/lib/fleet.ts';
 import { fleetModels } from '@/lib/fleet-models.ts';
@@ -10,6 +11,9 @@ import { requireUser } from '@/lib/session.ts';
 import { DeleteAliasButton, EditAliasButton, NewAliasButton } from './alias-buttons.tsx';
 
 export const metadata = { title: 'Models' };
+
+const FLEET_COLUMNS: ListColumn[] = [{ label: 'Model' }, { label: 'Installed on' }, { label: 'Loaded on' }, { label: 'Size', numeric: true }, { label: 'VRAM (loaded)', numeric: true }];
+const ALIAS_COLUMNS: ListColumn[] = [{ label: 'Alias' }, { label: 'Runs' }, { label: 'Overrides' }, { label: 'Price in / out per M', numeric: true }, { label: '' }];
 
 export default async function ModelsPage() {
   const user = await requireUser();
@@ -28,41 +32,26 @@ export default async function ModelsPage() {
         {installed.length === 0 ? (
           <EmptyState title="No model on any live worker" hint="Workers report their Ollama's models in their heartbeats; start a worker, or pull a model into its Ollama." />
         ) : (
-          <Paper withBorder>
-            <TableScrollContainer minWidth={640}>
-              <Table striped verticalSpacing="xs">
-                <TableThead>
-                  <TableTr>
-                    <TableTh>Model</TableTh>
-                    <TableTh>Installed on</TableTh>
-                    <TableTh>Loaded on</TableTh>
-                    <TableTh ta="right">Size</TableTh>
-                    <TableTh ta="right">VRAM (loaded)</TableTh>
-                  </TableTr>
-                </TableThead>
-                <TableTbody>
-                  {installed.map((model) => (
-                    <TableTr key={model.name}>
-                      <TableTd>
-                        <Text size="sm" fw={500}>
-                          {model.name}
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          {[model.parameterSize, model.quantization].filter(Boolean).join(' · ')}
-                        </Text>
-                      </TableTd>
-                      <TableTd>
-                        <Text size="sm">{model.workers.join(', ')}</Text>
-                      </TableTd>
-                      <TableTd>{model.loadedOn.length ? <Text size="sm">{model.loadedOn.join(', ')}</Text> : <Text size="sm" c="dimmed">not loaded</Text>}</TableTd>
-                      <TableTd ta="right">{bytes(model.sizeBytes)}</TableTd>
-                      <TableTd ta="right">{model.loadedOn.length ? bytes(model.vramBytes) : '—'}</TableTd>
-                    </TableTr>
-                  ))}
-                </TableTbody>
-              </Table>
-            </TableScrollContainer>
-          </Paper>
+          <ListTable columns={FLEET_COLUMNS} minWidth={640} highlightOnHover={false}>
+            {installed.map((model) => (
+              <TableTr key={model.name}>
+                <TableTd>
+                  <Text size="sm" fw={500}>
+                    {model.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {[model.parameterSize, model.quantization].filter(Boolean).join(' · ')}
+                  </Text>
+                </TableTd>
+                <TableTd>
+                  <Text size="sm">{model.workers.join(', ')}</Text>
+                </TableTd>
+                <TableTd>{model.loadedOn.length ? <Text size="sm">{model.loadedOn.join(', ')}</Text> : <Text size="sm" c="dimmed">not loaded</Text>}</TableTd>
+                <TableTd ta="right">{bytes(model.sizeBytes)}</TableTd>
+                <TableTd ta="right">{model.loadedOn.length ? bytes(model.vramBytes) : '—'}</TableTd>
+              </TableTr>
+            ))}
+          </ListTable>
         )}
       </section>
       <section aria-labelledby="aliases">
@@ -72,61 +61,46 @@ export default async function ModelsPage() {
         {aliases.length === 0 ? (
           <EmptyState title="No aliases" hint="Clients can call any installed model by its own name. An alias gives it a stable name, overrides (context, think, keep-alive) and prices." />
         ) : (
-          <Paper withBorder>
-            <TableScrollContainer minWidth={760}>
-              <Table striped verticalSpacing="xs">
-                <TableThead>
-                  <TableTr>
-                    <TableTh>Alias</TableTh>
-                    <TableTh>Runs</TableTh>
-                    <TableTh>Overrides</TableTh>
-                    <TableTh ta="right">Price in / out per M</TableTh>
-                    <TableTh />
-                  </TableTr>
-                </TableThead>
-                <TableTbody>
-                  {aliases.map((alias) => (
-                    <TableTr key={alias.alias}>
-                      <TableTd>
-                        <Group gap={6}>
-                          <Text size="sm" fw={500}>
-                            {alias.alias}
-                          </Text>
-                          {!alias.visible && (
-                            <Badge size="xs" color="gray">
-                              hidden
-                            </Badge>
-                          )}
-                        </Group>
-                      </TableTd>
-                      <TableTd>
-                        <Text size="sm">{alias.target}</Text>
-                        {!names.includes(alias.target) && names.length > 0 && (
-                          <Text size="xs" c="orange">
-                            not on any live worker
-                          </Text>
-                        )}
-                      </TableTd>
-                      <TableTd>
-                        <Text size="xs" c="dimmed">
-                          {overrides(alias) || 'none'}
-                        </Text>
-                      </TableTd>
-                      <TableTd ta="right">
-                        {usd(alias.inputPricePerMTok)} / {usd(alias.outputPricePerMTok)}
-                      </TableTd>
-                      <TableTd>
-                        <Group gap="xs" justify="flex-end" wrap="nowrap">
-                          <EditAliasButton alias={alias} fleetModels={names} readOnly={readOnly} />
-                          <DeleteAliasButton alias={alias.alias} readOnly={readOnly} />
-                        </Group>
-                      </TableTd>
-                    </TableTr>
-                  ))}
-                </TableTbody>
-              </Table>
-            </TableScrollContainer>
-          </Paper>
+          <ListTable columns={ALIAS_COLUMNS} minWidth={760} highlightOnHover={false}>
+            {aliases.map((alias) => (
+              <TableTr key={alias.alias}>
+                <TableTd>
+                  <Group gap={6}>
+                    <Text size="sm" fw={500}>
+                      {alias.alias}
+                    </Text>
+                    {!alias.visible && (
+                      <Badge size="xs" color="gray">
+                        hidden
+                      </Badge>
+                    )}
+                  </Group>
+                </TableTd>
+                <TableTd>
+                  <Text size="sm">{alias.target}</Text>
+                  {!names.includes(alias.target) && names.length > 0 && (
+                    <Text size="xs" c="orange">
+                      not on any live worker
+                    </Text>
+                  )}
+                </TableTd>
+                <TableTd>
+                  <Text size="xs" c="dimmed">
+                    {overrides(alias) || 'none'}
+                  </Text>
+                </TableTd>
+                <TableTd ta="right">
+                  {usd(alias.inputPricePerMTok)} / {usd(alias.outputPricePerMTok)}
+                </TableTd>
+                <TableTd>
+                  <Group gap="xs" justify="flex-end" wrap="nowrap">
+                    <EditAliasButton alias={alias} fleetModels={names} readOnly={readOnly} />
+                    <DeleteAliasButton alias={alias.alias} readOnly={readOnly} />
+                  </Group>
+                </TableTd>
+              </TableTr>
+            ))}
+          </ListTable>
         )}
       </section>
     </Stack>

@@ -1,7 +1,8 @@
 import { AppLink } from '@/components/app-link.tsx';
-import { Badge, Paper, Table, TableScrollContainer, TableTbody, TableTd, TableTh, TableThead, TableTr, Text } from '@mantine/core';
+import { Badge, TableTd, TableTr, Text } from '@mantine/core';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { limit, modelsText, usd } from '@/components/format.ts';
+import { ListTable, type ListColumn } from '@/components/list-table.tsx';
 import { PageHeader } from '@/components/page-header.tsx';
 import { Pager } from '@/components/pager.tsx';
 import { SearchBar } from '@/components/search-bar.tsx';
@@ -12,6 +13,8 @@ import { requireUser } from '@/lib/session.ts';
 import { NewTeamButton } from './team-buttons.tsx';
 
 export const metadata = { title: 'Teams' };
+
+const COLUMNS: ListColumn[] = [{ label: 'Name' }, { label: 'Models' }, { label: 'Limits' }, { label: 'Spent this month', numeric: true }, { label: 'Active keys', numeric: true }];
 
 export default async function TeamsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
@@ -28,51 +31,36 @@ export default async function TeamsPage({ searchParams }: { searchParams: Promis
       {rows.length === 0 ? (
         <EmptyState title={search ? 'No team matches' : 'No teams yet'} hint={search ? 'Try another name.' : 'Create a team to group keys under one budget and one set of limits.'} />
       ) : (
-        <Paper withBorder>
-          <TableScrollContainer minWidth={640}>
-            <Table striped highlightOnHover verticalSpacing="xs">
-              <TableThead>
-                <TableTr>
-                  <TableTh>Name</TableTh>
-                  <TableTh>Models</TableTh>
-                  <TableTh>Limits</TableTh>
-                  <TableTh ta="right">Spent this month</TableTh>
-                  <TableTh ta="right">Active keys</TableTh>
-                </TableTr>
-              </TableThead>
-              <TableTbody>
-                {rows.map((team) => (
-                  <TableTr key={team.id}>
-                    <TableTd>
-                      <AppLink href={`/teams/${team.id}`} fw={500}>
-                        {team.name}
-                      </AppLink>
-                    </TableTd>
-                    <TableTd>
-                      <Text size="sm" lineClamp={1}>
-                        {modelsText(team.models)}
-                      </Text>
-                    </TableTd>
-                    <TableTd>
-                      <Text size="sm">
-                        {limit(team.rpm, 'rpm')} · {limit(team.tpm, 'tpm')}
-                      </Text>
-                    </TableTd>
-                    <TableTd ta="right">
-                      {usd(team.spentThisMonthUsd)} {team.monthlyBudgetUsd !== null && <Text span c="dimmed" size="sm">/ {usd(team.monthlyBudgetUsd)}</Text>}
-                      {team.monthlyBudgetUsd !== null && team.spentThisMonthUsd >= team.monthlyBudgetUsd && (
-                        <Badge color="red" ml="xs" size="sm">
-                          exhausted
-                        </Badge>
-                      )}
-                    </TableTd>
-                    <TableTd ta="right">{team.activeKeys}</TableTd>
-                  </TableTr>
-                ))}
-              </TableTbody>
-            </Table>
-          </TableScrollContainer>
-        </Paper>
+        <ListTable columns={COLUMNS} minWidth={640}>
+          {rows.map((team) => (
+            <TableTr key={team.id}>
+              <TableTd>
+                <AppLink href={`/teams/${team.id}`} fw={500}>
+                  {team.name}
+                </AppLink>
+              </TableTd>
+              <TableTd>
+                <Text size="sm" lineClamp={1}>
+                  {modelsText(team.models)}
+                </Text>
+              </TableTd>
+              <TableTd>
+                <Text size="sm">
+                  {limit(team.rpm, 'rpm')} · {limit(team.tpm, 'tpm')}
+                </Text>
+              </TableTd>
+              <TableTd ta="right">
+                {usd(team.spentThisMonthUsd)} {team.monthlyBudgetUsd !== null && <Text span c="dimmed" size="sm">/ {usd(team.monthlyBudgetUsd)}</Text>}
+                {team.monthlyBudgetUsd !== null && team.spentThisMonthUsd >= team.monthlyBudgetUsd && (
+                  <Badge color="red" ml="xs" size="sm">
+                    exhausted
+                  </Badge>
+                )}
+              </TableTd>
+              <TableTd ta="right">{team.activeKeys}</TableTd>
+            </TableTr>
+          ))}
+        </ListTable>
       )}
       <Pager basePath="/teams" params={{ q: search }} next={next} isFirst={!after} />
     </>

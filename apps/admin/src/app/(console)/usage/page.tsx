@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Alert, Button, Stack } from '@mantine/core';
-import { bucketStarts, stackBreakdown, usageBreakdown, type BreakdownRow } from '@corral/analytics';
+import { addTotals, bucketStarts, emptyTotals, stackBreakdown, usageBreakdown, type BreakdownRow } from '@corral/analytics';
 import { ChartPanel } from '@/components/analytics/chart-panel.tsx';
 import { StackedUsageChart, UsageMetric } from '@/components/analytics/charts.tsx';
 import { bucketLabel } from '@/components/analytics/figures.ts';
@@ -89,13 +89,8 @@ function totalsPerGroup(rows: BreakdownRow[], form: UsageForm): UsageTotalRow[] 
   const byGroup = new Map<string, UsageTotalRow>();
   for (const row of rows) {
     const id = row.groupId ?? `none:${row.groupName}`;
-    const total = byGroup.get(id) ?? { group: form.group, groupId: row.groupId, groupName: row.groupName, requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, gpuSeconds: 0 };
-    total.requests += row.requests;
-    total.errors += row.errors;
-    total.promptTokens += row.promptTokens;
-    total.completionTokens += row.completionTokens;
-    total.costUsd += row.costUsd;
-    total.gpuSeconds += row.gpuSeconds;
+    const total = byGroup.get(id) ?? { group: form.group, groupId: row.groupId, groupName: row.groupName, ...emptyTotals() };
+    addTotals(total, row);
     byGroup.set(id, total);
   }
   return [...byGroup.values()].sort((left, right) => right.requests - left.requests);
