@@ -2,10 +2,10 @@
 
 import { useActionState, useEffect } from 'react';
 import { Alert, Button, Code, CopyButton, Group, NumberInput, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import { RateLimitFields, SubmitRow, fieldError } from '@/components/form-parts.tsx';
 import { MutationAlert } from '@/components/mutation-alert.tsx';
 import { ReadOnlyFieldset } from '@/components/read-only-fieldset.tsx';
 import type { MutationResult } from '@/lib/mutation-result.ts';
-import { fieldError } from '../teams/team-form.tsx';
 
 export interface KeyFormValues {
   id?: string;
@@ -55,10 +55,7 @@ export function KeyForm<T extends { id: string; plaintext?: string }>({ action, 
           <TextInput name="name" label="Name" required defaultValue={initial?.name} error={fieldError(result, 'name')} data-autofocus />
           <Select name="teamId" label="Team" placeholder="No team" data={teams} defaultValue={initial?.teamId ?? null} clearable searchable error={fieldError(result, 'teamId')} />
           <TagsInput name="models" label="Models" description="Aliases this key may use (within its team's); empty means every model" defaultValue={initial?.models} error={fieldError(result, 'models')} />
-          <Group grow align="flex-start">
-            <NumberInput name="rpm" label="Requests / minute" placeholder="unlimited" min={1} allowDecimal={false} defaultValue={initial?.rpm ?? ''} error={fieldError(result, 'rpm')} />
-            <NumberInput name="tpm" label="Tokens / minute" placeholder="unlimited" min={1} allowDecimal={false} defaultValue={initial?.tpm ?? ''} error={fieldError(result, 'tpm')} />
-          </Group>
+          <RateLimitFields initial={initial} result={result} />
           <Group grow align="flex-start">
             <NumberInput name="budgetUsd" label="Budget (USD, lifetime)" placeholder="unlimited" min={0} decimalScale={2} prefix="$" defaultValue={initial?.budgetUsd ?? ''} error={fieldError(result, 'budgetUsd')} />
             <TextInput name="expiresAt" type="date" label="Expires after" defaultValue={initial?.expiresOn ?? ''} error={fieldError(result, 'expiresAt')} />
@@ -66,11 +63,7 @@ export function KeyForm<T extends { id: string; plaintext?: string }>({ action, 
           <Text size="xs" c="dimmed">
             Empty limits mean unlimited; the team&apos;s own limits still apply.
           </Text>
-          <Group justify="flex-end">
-            <Button type="submit" loading={pending}>
-              {submitLabel}
-            </Button>
-          </Group>
+          <SubmitRow label={submitLabel} pending={pending} />
         </Stack>
       </ReadOnlyFieldset>
     </form>

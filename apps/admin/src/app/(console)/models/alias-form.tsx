@@ -1,11 +1,11 @@
 'use client';
 
 import { useActionState, useEffect } from 'react';
-import { Button, Checkbox, Group, NativeSelect, NumberInput, Stack, Textarea, TextInput } from '@mantine/core';
+import { Checkbox, Group, NativeSelect, NumberInput, Stack, Textarea, TextInput } from '@mantine/core';
+import { SubmitRow, fieldError } from '@/components/form-parts.tsx';
 import { MutationAlert } from '@/components/mutation-alert.tsx';
 import { ReadOnlyFieldset } from '@/components/read-only-fieldset.tsx';
 import type { AliasRow } from '@corral/analytics';
-import { fieldError } from '../teams/team-form.tsx';
 import { setAlias } from './actions.ts';
 
 export function AliasForm({ initial, fleetModels, readOnly, onDone }: { initial?: AliasRow; fleetModels: string[]; readOnly: boolean; onDone?: () => void }) {
@@ -41,11 +41,7 @@ export function AliasForm({ initial, fleetModels, readOnly, onDone }: { initial?
             <Checkbox name="visible" label="Listed by /v1/models" defaultChecked={initial?.visible ?? true} />
             <Checkbox name="excludeReasoning" label="Strip reasoning from answers" defaultChecked={initial?.excludeReasoning ?? false} />
           </Group>
-          <Group justify="flex-end">
-            <Button type="submit" loading={pending}>
-              Save alias
-            </Button>
-          </Group>
+          <SubmitRow label="Save alias" pending={pending} />
         </Stack>
       </ReadOnlyFieldset>
     </form>

@@ -1,7 +1,8 @@
 'use client';
 
 import { useActionState, useEffect } from 'react';
-import { Button, Group, NumberInput, Stack, TagsInput, TextInput } from '@mantine/core';
+import { NumberInput, Stack, TagsInput, TextInput } from '@mantine/core';
+import { RateLimitFields, SubmitRow, fieldError } from '@/components/form-parts.tsx';
 import { MutationAlert } from '@/components/mutation-alert.tsx';
 import { ReadOnlyFieldset } from '@/components/read-only-fieldset.tsx';
 import type { MutationResult } from '@/lib/mutation-result.ts';
@@ -31,22 +32,11 @@ export function TeamForm({ action, initial, readOnly, submitLabel, onDone }: { a
           <MutationAlert result={result} />
           <TextInput name="name" label="Name" required defaultValue={initial?.name} error={fieldError(result, 'name')} data-autofocus />
           <TagsInput name="models" label="Models" description="Aliases the team's keys may use; empty means every model" defaultValue={initial?.models} error={fieldError(result, 'models')} />
-          <Group grow align="flex-start">
-            <NumberInput name="rpm" label="Requests / minute" placeholder="unlimited" min={1} allowDecimal={false} defaultValue={initial?.rpm ?? ''} error={fieldError(result, 'rpm')} />
-            <NumberInput name="tpm" label="Tokens / minute" placeholder="unlimited" min={1} allowDecimal={false} defaultValue={initial?.tpm ?? ''} error={fieldError(result, 'tpm')} />
-          </Group>
+          <RateLimitFields initial={initial} result={result} />
           <NumberInput name="monthlyBudgetUsd" label="Budget per month (USD)" placeholder="unlimited" min={0} decimalScale={2} prefix="$" defaultValue={initial?.monthlyBudgetUsd ?? ''} error={fieldError(result, 'monthlyBudgetUsd')} />
-          <Group justify="flex-end">
-            <Button type="submit" loading={pending}>
-              {submitLabel}
-            </Button>
-          </Group>
+          <SubmitRow label={submitLabel} pending={pending} />
         </Stack>
       </ReadOnlyFieldset>
     </form>
   );
-}
-
-export function fieldError(result: MutationResult<unknown> | null, field: string): string | undefined {
-  return result && !result.ok ? result.fieldErrors?.[field] : undefined;
 }
