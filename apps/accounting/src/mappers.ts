@@ -64,15 +64,15 @@ export function modelConfigFromRow(row: ModelRow): ModelConfig {
   };
 }
 
+/** What a team is set to, the same for operators and for the edges. */
+function teamSettings({ row }: TeamState) {
+  return { id: row.id, name: row.name, models: row.models, rpm: row.rpm, tpm: row.tpm, monthlyBudgetUsd: money(row.monthlyBudgetUsd) };
+}
+
 export function teamInfoFromState(state: TeamState): TeamInfo {
   const { row } = state;
   return {
-    id: row.id,
-    name: row.name,
-    models: row.models,
-    rpm: row.rpm,
-    tpm: row.tpm,
-    monthlyBudgetUsd: money(row.monthlyBudgetUsd),
+    ...teamSettings(state),
     spentThisMonthUsd: state.spentThisMonthUsd,
     activeKeys: state.activeKeys,
     createdAt: row.createdAt.toISOString(),
@@ -82,15 +82,9 @@ export function teamInfoFromState(state: TeamState): TeamInfo {
 
 /** A team as the edges hold it (stored in KV under its id); `now` names the month its spend is for. */
 export function teamRecordFromState(state: TeamState, now: Date = new Date()): TeamRecord {
-  const { row } = state;
   return {
     v: PROTOCOL_VERSION,
-    id: row.id,
-    name: row.name,
-    models: row.models,
-    rpm: row.rpm,
-    tpm: row.tpm,
-    monthlyBudgetUsd: money(row.monthlyBudgetUsd),
+    ...teamSettings(state),
     month: monthOf(now),
     spentUsd: state.spentThisMonthUsd,
   };

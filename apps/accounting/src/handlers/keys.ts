@@ -7,9 +7,9 @@ import { putKeyRecord, withReplicationLock } from '../replicate.ts';
 import type { Handler } from '../serve.ts';
 import { findTeam } from '../team-state.ts';
 import type { Transaction } from '../transaction.ts';
+import { definedOnly, moneyChange } from '../changes.ts';
 
 const toDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
-const toMoney = (value: number | null | undefined) => (value === undefined ? undefined : value === null ? null : String(value));
 
 /** Checked under the replication lock, so a team cannot be deleted between the check and the write. */
 async function unknownTeam(transaction: Transaction, teamId: string | null | undefined): Promise<boolean> {
@@ -30,7 +30,7 @@ export const createKey: Handler<'keys.create'> = async (context, request) => {
         models: request.models ?? [],
         rpm: request.rpm ?? null,
         tpm: request.tpm ?? null,
-        budgetUsd: toMoney(request.budgetUsd) ?? null,
+        budgetUsd: moneyChange(request.budgetUsd) ?? null,
         expiresAt: toDate(request.expiresAt) ?? null,
         metadata: request.metadata ?? {},
         teamId: request.teamId ?? null,
@@ -55,18 +55,16 @@ export const listKeys: Handler<'keys.list'> = async (context, request) => {
 };
 
 export const updateKey: Handler<'keys.update'> = async (context, request) => {
-  const changes = Object.fromEntries(
-    Object.entries({
-      name: request.name,
-      models: request.models,
-      rpm: request.rpm,
-      tpm: request.tpm,
-      budgetUsd: toMoney(request.budgetUsd),
-      expiresAt: toDate(request.expiresAt),
-      metadata: request.metadata,
-      teamId: request.teamId,
-    }).filter(([, value]) => value !== undefined),
-  );
+  const changes = definedOnly({
+    name: request.name,
+    models: request.models,
+    rpm: request.rpm,
+    tpm: request.tpm,
+    budgetUsd: moneyChange(request.budgetUsd),
+    expiresAt: toDate(request.expiresAt),
+    metadata: request.metadata,
+    teamId: request.teamId,
+  });
   const outcome = await withReplicationLock(context.db, async (transaction) => {
     if (await unknownTeam(transaction, request.teamId)) return 'unknown team' as const;
     const [updated] =

@@ -8,8 +8,7 @@ import type { Handler } from '../serve.ts';
 import { loadTeams, type TeamState } from '../team-state.ts';
 import type { Transaction } from '../transaction.ts';
 import { isUniqueViolation } from '../usage/failures.ts';
-
-const toMoney = (value: number | null | undefined) => (value === undefined ? undefined : value === null ? null : String(value));
+import { definedOnly, moneyChange } from '../changes.ts';
 
 /** A name already taken is the caller's mistake (a conflict), not a failure of accounting. */
 async function unlessNameTaken<T>(name: string | undefined, work: () => Promise<AccountingReply<T>>): Promise<AccountingReply<T>> {
@@ -39,7 +38,7 @@ export const createTeam: Handler<'teams.create'> = async (context, request) =>
           models: request.models ?? [],
           rpm: request.rpm ?? null,
           tpm: request.tpm ?? null,
-          monthlyBudgetUsd: toMoney(request.monthlyBudgetUsd) ?? null,
+          monthlyBudgetUsd: moneyChange(request.monthlyBudgetUsd) ?? null,
         })
         .returning({ id: teams.id });
       if (!inserted) throw new Error('insert returned no row');
@@ -53,15 +52,13 @@ export const listTeams: Handler<'teams.list'> = async (context) => replyOk((awai
 
 export const updateTeam: Handler<'teams.update'> = async (context, request) =>
   unlessNameTaken(request.name, async () => {
-    const changes = Object.fromEntries(
-      Object.entries({
-        name: request.name,
-        models: request.models,
-        rpm: request.rpm,
-        tpm: request.tpm,
-        monthlyBudgetUsd: toMoney(request.monthlyBudgetUsd),
-      }).filter(([, value]) => value !== undefined),
-    );
+    const changes = definedOnly({
+      name: request.name,
+      models: request.models,
+      rpm: request.rpm,
+      tpm: request.tpm,
+      monthlyBudgetUsd: moneyChange(request.monthlyBudgetUsd),
+    });
     const state = await withReplicationLock(context.db, async (transaction) => {
       const [found] =
         Object.keys(changes).length === 0

@@ -4,6 +4,7 @@ import { OptionReader, UsageError, parseDate, parseList, type ParsedArguments } 
 import type { CommandOutput } from '../output.ts';
 import { formatMoney, formatTable } from '../table.ts';
 import { resolveTeam } from './teams.ts';
+import { definedOnly } from '../../changes.ts';
 
 function keyStatus(key: KeyInfo, now = Date.now()): string {
   if (key.revokedAt) return 'revoked';
@@ -55,8 +56,6 @@ async function resolveTeamOption(bus: Bus, reference: string | undefined, cleari
   return { teamId: team.id, teamName: team.name };
 }
 
-const defined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
-
 export async function keysCommand(bus: Bus, parsed: ParsedArguments): Promise<CommandOutput> {
   const options = new OptionReader(parsed);
   const action = parsed.positional[1];
@@ -68,7 +67,7 @@ export async function keysCommand(bus: Bus, parsed: ParsedArguments): Promise<Co
       const teamReference = options.string('team');
       options.finish();
       const { teamId, teamName } = await resolveTeamOption(bus, teamReference, false);
-      const created = await callAccounting(bus, 'keys.create', { name, ...defined({ ...limits, teamId }) });
+      const created = await callAccounting(bus, 'keys.create', { name, ...definedOnly({ ...limits, teamId }) });
       // The key alone on the last line, so scripts can take it with `tail -n 1`.
       const text = [...describeKey(created.key, teamName), '', 'The key is shown once; store it now:', created.plaintext].join('\n');
       return { text, json: created };
@@ -107,7 +106,7 @@ export async function keysCommand(bus: Bus, parsed: ParsedArguments): Promise<Co
       const teamReference = options.string('team');
       options.finish();
       const { teamId, teamName } = await resolveTeamOption(bus, teamReference, true);
-      const changes = defined({ name, ...limits, teamId });
+      const changes = definedOnly({ name, ...limits, teamId });
       if (Object.keys(changes).length === 0) throw new UsageError('nothing to update: give --name, --team, --models, --rpm, --tpm, --budget or --expires');
       const key = await callAccounting(bus, 'keys.update', { id, ...changes });
       return { text: describeKey(key, teamName).join('\n'), json: key };

@@ -3,6 +3,7 @@ import type { TeamInfo } from '@corral/protocol';
 import { OptionReader, UsageError, parseList, type ParsedArguments } from '../arguments.ts';
 import type { CommandOutput } from '../output.ts';
 import { formatMoney, formatTable } from '../table.ts';
+import { definedOnly } from '../../changes.ts';
 
 const LIMITS_USAGE = '[--models a,b] [--rpm N] [--tpm N] [--budget USD]';
 
@@ -44,8 +45,6 @@ function readLimits(options: OptionReader, clearing: boolean) {
   };
 }
 
-const defined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
-
 export async function teamsCommand(bus: Bus, parsed: ParsedArguments): Promise<CommandOutput> {
   const options = new OptionReader(parsed);
   const action = parsed.positional[1];
@@ -55,7 +54,7 @@ export async function teamsCommand(bus: Bus, parsed: ParsedArguments): Promise<C
       if (!name || parsed.positional.length > 2) throw new UsageError(`usage: corral teams create --name NAME ${LIMITS_USAGE}`);
       const limits = readLimits(options, false);
       options.finish();
-      const team = await callAccounting(bus, 'teams.create', { name, ...defined(limits) });
+      const team = await callAccounting(bus, 'teams.create', { name, ...definedOnly(limits) });
       return { text: describeTeam(team).join('\n'), json: team };
     }
     case 'list': {
@@ -79,7 +78,7 @@ export async function teamsCommand(bus: Bus, parsed: ParsedArguments): Promise<C
       const name = options.string('name');
       const limits = readLimits(options, true);
       options.finish();
-      const changes = defined({ name, ...limits });
+      const changes = definedOnly({ name, ...limits });
       if (Object.keys(changes).length === 0) throw new UsageError('nothing to update: give --name, --models, --rpm, --tpm or --budget');
       const { id } = await resolveTeam(bus, reference);
       const team = await callAccounting(bus, 'teams.update', { id, ...changes });
