@@ -76,7 +76,7 @@ describe('the admin console in a browser', { timeout: 120_000 }, () => {
             await page.goto(url);
             return check();
           },
-          { timeout: 15_000, intervals: [250, 500, 1000] },
+          { timeout: 15_000, interval: 500 },
         )
         .toBe(true);
     await reloadUntil(`${admin.url}/requests`, async () => (await page.getByTestId('request-log').getByRole('row').filter({ hasText: 'notebook' }).count()) === 1);
