@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { EdgeContext } from '../context.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerOllamaGenerationRoutes } from './ollama/generation.ts';
+import { registerOllamaManagementRefusals } from './ollama/management.ts';
+import { registerOllamaModelRoutes } from './ollama/models.ts';
+import { registerOllamaRootRoute } from './ollama/root.ts';
 import { registerChatCompletionsRoute } from './openai/chat-completions.ts';
 import { registerCompletionsRoute } from './openai/completions.ts';
 import { registerEmbeddingsRoute } from './openai/embeddings.ts';
@@ -14,4 +18,8 @@ export function registerRoutes(app: FastifyInstance, context: EdgeContext): void
   registerCompletionsRoute(app, context);
   registerEmbeddingsRoute(app, context);
   registerResponsesRoutes(app, context);
+  registerOllamaRootRoute(app);
+  registerOllamaModelRoutes(app, context);
+  registerOllamaGenerationRoutes(app, context);
+  registerOllamaManagementRefusals(app, context);
 }
