@@ -4,6 +4,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerOllamaGenerationRoutes } from './ollama/generation.ts';
 import { registerOllamaManagementRefusals } from './ollama/management.ts';
 import { registerOllamaModelRoutes } from './ollama/models.ts';
+import { acceptAnyContentType } from './ollama/content-type.ts';
 import { registerOllamaRootRoute } from './ollama/root.ts';
 import { registerChatCompletionsRoute } from './openai/chat-completions.ts';
 import { registerCompletionsRoute } from './openai/completions.ts';
@@ -20,6 +21,9 @@ export function registerRoutes(app: FastifyInstance, context: EdgeContext): void
   registerResponsesRoutes(app, context);
   registerOllamaRootRoute(app);
   registerOllamaModelRoutes(app, context);
-  registerOllamaGenerationRoutes(app, context);
-  registerOllamaManagementRefusals(app, context);
+  void app.register(async (ollama) => {
+    acceptAnyContentType(ollama);
+    registerOllamaGenerationRoutes(ollama, context);
+    registerOllamaManagementRefusals(ollama, context);
+  });
 }

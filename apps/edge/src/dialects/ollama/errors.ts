@@ -20,6 +20,16 @@ export function ollamaErrorBody(error: HttpError, requestedModel?: string): Olla
   return { error: error.message };
 }
 
+/** A body sent without a JSON Content-Type, read as JSON as Ollama reads every body. */
+function jsonOf(text: string): unknown {
+  if (text.trim() === '') throw new HttpError(400, FailureKind.InvalidRequest, 'missing request body', { code: 'invalid_request' });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError(400, FailureKind.InvalidRequest, `the request body is not valid JSON: ${(error as Error).message}`, { code: 'invalid_json' });
+  }
+}
+
 /** Segments of a too-deep value's path the message names (its parameter, not the hundred levels inside it). */
 const NAMED_PATH_SEGMENTS = 3;
 
@@ -27,7 +37,8 @@ const NAMED_PATH_SEGMENTS = 3;
  * Validates an Ollama body: its nesting depth first (so nothing walks an unbounded value
  * recursively), then the native schema. A refusal is Ollama's 400.
  */
-export function parseOllamaBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.output<Schema> {
+export function parseOllamaBody<Schema extends z.ZodType>(schema: Schema, text: unknown): z.output<Schema> {
+  const body = typeof text === 'string' ? jsonOf(text) : text;
   const tooDeep = findExcessiveNesting(body, MAX_NESTING_DEPTH);
   if (tooDeep !== undefined) {
     const param = formatParameterPath(tooDeep.slice(0, NAMED_PATH_SEGMENTS));
