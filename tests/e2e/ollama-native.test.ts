@@ -60,7 +60,7 @@ describe("Ollama's native API through edge → NATS → worker → emulator", ()
     await emulator?.close();
     if (databaseUrl) await dropDatabase(databaseUrl);
   });
-  afterEach(() => emulator.setOptions({ tokensPerReply: 4, failAfterTokens: undefined }));
+  afterEach(() => emulator.setOptions({ tokensPerReply: 4, tokenDelayMs: 0, failAfterTokens: undefined }));
 
   it('lists the fleet and its visible aliases, says which models are loaded, shows one, and reports the fleet version', async () => {
     const listed = await client.list();
@@ -178,6 +178,22 @@ describe("Ollama's native API through edge → NATS → worker → emulator", ()
     expect(content.length).toBeGreaterThan(0);
     expect(broken).toBeInstanceOf(Error);
     expect((broken as Error).message).toBe(failed.error);
+  });
+
+  it('cancels the job when the client goes away mid-stream: Ollama stops generating, the usage row says cancelled', async () => {
+    const key = await stack.createKey('native-cancel');
+    const keyId = await keyIdNamed(database, 'native-cancel');
+    emulator.setOptions({ tokensPerReply: 400, tokenDelayMs: 20 });
+    const stream = await ollamaFor(key).chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'walk away' }], stream: true });
+    let received = 0;
+    const consume = async () => {
+      for await (const _part of stream) if (++received === 3) stream.abort();
+    };
+    await consume().catch(() => undefined);
+    const cancelled = await emulator.waitFor((request) => request.cancelled && JSON.stringify(request.body).includes('walk away'), 10_000);
+    expect(cancelled.evalCount).toBeLessThan(400);
+    const [row] = await waitForUsageRows(database, keyId, 1);
+    expect(row).toMatchObject({ endpoint: '/api/chat', status: 'cancelled', http_status: 499 });
   });
 
   it('refuses model management with 403 and answers GET / and HEAD / as Ollama does', async () => {
