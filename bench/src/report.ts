@@ -148,7 +148,8 @@ export function checkTargets(cells: CellResult[]): TargetCheck[] {
     const native = cell.added.corralNative;
     if (corral && native) {
       const difference = round(native.ttftP50.ms - corral.ttftP50.ms);
-      checks.push({ description: `/api/chat added TTFT p50 within 0.5 ms of /v1/chat/completions' (${where})`, valueMs: difference, limitMs: 0.5, met: Math.abs(difference) <= 0.5 });
+      // A native stream may cost less than an OpenAI one (no translation); only costing more is a miss.
+      checks.push({ description: `/api/chat added TTFT p50 at most 0.5 ms above /v1/chat/completions' (${where})`, valueMs: difference, limitMs: 0.5, met: difference <= 0.5 });
     }
   }
   return checks;
