@@ -5,7 +5,7 @@ import { startEmulator, startStack, type Emulator, type Stack } from '@corral/te
 import { Ollama, type ChatResponse } from 'ollama';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
+import { spellTokenEscaped, startRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
 import { keyIdNamed, waitForUsageRows } from './usage-rows.ts';
 
 const hello = [{ role: 'user' as const, content: 'Why is the sky blue?' }];
@@ -41,8 +41,9 @@ describe("Ollama's native API through edge → NATS → worker → emulator", ()
 
   beforeAll(async () => {
     emulator = await startEmulator({ tokensPerReply: 4 });
-    // The worker's Ollama is the emulator behind a proxy that keeps every byte it answered.
-    proxy = await startRecordingProxy(emulator.url);
+    // The worker's Ollama is the emulator behind a proxy that keeps every byte it answered, each
+    // token spelled in escapes (as Go escapes `<`), so only a gateway passing lines on keeps them.
+    proxy = await startRecordingProxy(emulator.url, spellTokenEscaped);
     databaseUrl = testDatabaseUrl('e2eollamanative');
     stack = await startStack({ workers: [{ ollamaUrl: proxy.url }], accounting: { databaseUrl } });
     database = new pg.Pool({ connectionString: databaseUrl });
@@ -90,6 +91,7 @@ describe("Ollama's native API through edge → NATS → worker → emulator", ()
     expect(response.headers.get('content-type')).toBe('application/x-ndjson');
     const streamed = await response.text();
     const sent = proxy.answers().slice(before).find((answer) => answer.path === '/api/chat')!;
+    expect(sent.body).toContain('\\u00');
     expect(streamed).toBe(sent.body);
     expect(streamed.trim().split('\n').length).toBeGreaterThan(2);
 
