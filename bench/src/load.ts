@@ -7,6 +7,8 @@ export interface Target {
   readonly origin: string;
   readonly path: string;
   readonly headers: Record<string, string>;
+  /** How its streams are framed: OpenAI's SSE (ends with `[DONE]`) or Ollama's NDJSON (ends with a `done` chunk). */
+  readonly framing?: 'sse' | 'ndjson';
 }
 
 export interface Phase {
@@ -79,7 +81,7 @@ async function issue(pool: Pool, target: Target, body: string, stream: boolean):
     if (!text.includes('"content":"')) throw new Error(`a completion without content: ${text.slice(0, 200)}`);
     return { startedAt, finishedAt, firstContentAt: finishedAt };
   }
-  const watcher = new StreamWatcher();
+  const watcher = new StreamWatcher(target.framing);
   let firstContentAt = Number.NaN;
   response.body.setEncoding('utf8');
   for await (const piece of response.body as AsyncIterable<string>) {
@@ -87,7 +89,7 @@ async function issue(pool: Pool, target: Target, body: string, stream: boolean):
   }
   const finishedAt = performance.now();
   if (!watcher.sawContent) throw new Error('a stream without content');
-  if (!watcher.sawDone) throw new Error('a stream that did not end with [DONE]');
+  if (!watcher.sawDone) throw new Error(`a stream that did not end with ${target.framing === 'ndjson' ? 'a done chunk' : '[DONE]'}`);
   return { startedAt, finishedAt, firstContentAt };
 }
 

@@ -53,7 +53,13 @@ interface BenchPath {
   pool: Pool;
   /** The processes this path's requests cross (pid → role), for CPU per request. */
   roles: Map<number, Role>;
+  /** Measured in streamed cells only (Ollama's native /api/chat cell). */
+  streamOnly: boolean;
 }
+
+/** The endpoint a path's requests go to: OpenAI's chat completions (SSE) or Ollama's native chat (NDJSON). */
+const OPENAI_CHAT = { path: '/v1/chat/completions', framing: 'sse' } as const;
+const NATIVE_CHAT = { path: '/api/chat', framing: 'ndjson' } as const;
 
 /** The processes of one token delay: a direct emulator, and Corral (and Corral with auth) each in front of its own. */
 interface Topology {
@@ -79,16 +85,19 @@ async function startTopology(options: BenchOptions, tokenDelayMs: number, natsPi
   };
   cleanups.add(close);
 
-  const addPath = (name: PathName, origin: string, roles: [number | undefined, Role][], apiKey?: string) => {
+  const addPath = (name: PathName, origin: string, roles: [number | undefined, Role][], apiKey?: string, endpoint: typeof OPENAI_CHAT | typeof NATIVE_CHAT = OPENAI_CHAT) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
     const roleMap = new Map<number, Role>([[process.pid, Role.LoadGenerator]]);
     for (const [pid, role] of roles) if (pid !== undefined) roleMap.set(pid, role);
-    paths.push({ name, target: { label: PATH_LABELS[name], origin, path: '/v1/chat/completions', headers }, pool: openPool(origin, maxConcurrency), roles: roleMap });
+    const target = { label: PATH_LABELS[name], origin, path: endpoint.path, framing: endpoint.framing, headers };
+    paths.push({ name, target, pool: openPool(origin, maxConcurrency), roles: roleMap, streamOnly: endpoint === NATIVE_CHAT });
   };
 
   const direct = await startEmulatorProcess(`emulator-direct-d${tokenDelayMs}`, emulatorSettings);
   emulators.push(direct);
   addPath(PathName.Direct, direct.url, [[direct.process.child.pid, Role.Emulator]]);
+  // The native cell reuses the direct emulator: paths are measured in turn, never at once.
+  if (options.native) addPath(PathName.DirectNative, direct.url, [[direct.process.child.pid, Role.Emulator]], undefined, NATIVE_CHAT);
 
   if (options.floor) {
     const emulator = await startEmulatorProcess(`emulator-relays-d${tokenDelayMs}`, emulatorSettings);
@@ -110,18 +119,16 @@ async function startTopology(options: BenchOptions, tokenDelayMs: number, natsPi
     });
     corrals.push({ name: spec.name, corral });
     const { stack } = corral;
-    addPath(
-      spec.name,
-      stack.edgeUrl,
-      [
-        [emulator.process.child.pid, Role.Emulator],
-        [stack.edge.child.pid, Role.Edge],
-        ...stack.workers.map((worker): [number | undefined, Role] => [worker.process.child.pid, Role.Worker]),
-        [stack.accounting?.child.pid, Role.Accounting],
-        [natsPid, Role.Nats],
-      ],
-      corral.apiKey,
-    );
+    const roles: [number | undefined, Role][] = [
+      [emulator.process.child.pid, Role.Emulator],
+      [stack.edge.child.pid, Role.Edge],
+      ...stack.workers.map((worker): [number | undefined, Role] => [worker.process.child.pid, Role.Worker]),
+      [stack.accounting?.child.pid, Role.Accounting],
+      [natsPid, Role.Nats],
+    ];
+    addPath(spec.name, stack.edgeUrl, roles, corral.apiKey);
+    // /api/chat through the same Corral (without auth, as the /v1 path it is compared with).
+    if (options.native && !spec.auth) addPath(PathName.CorralNative, stack.edgeUrl, roles, corral.apiKey, NATIVE_CHAT);
   }
   const knownPids = new Set<number>([process.pid, ...(natsPid === undefined ? [] : [natsPid])]);
   for (const benchPath of paths) for (const pid of benchPath.roles.keys()) knownPids.add(pid);
@@ -142,6 +149,7 @@ async function warmUp(topology: Topology, options: BenchOptions): Promise<void> 
   const concurrency = Math.min(8, Math.max(...options.concurrency));
   for (const benchPath of topology.paths) {
     for (const stream of options.streams) {
+      if (benchPath.streamOnly && !stream) continue;
       const result = await runPhase(benchPath.pool, benchPath.target, { concurrency, stream, body: requestBody(stream), warmupMs: 1, durationMs: options.quick ? 300 : 1500, minRequests: 1, maxDurationMs: 5000 });
       if (result.completed === 0) throw new Error(`${benchPath.target.label} answered nothing during the warm-up: ${result.firstError ?? 'no error'}`);
     }
@@ -176,7 +184,8 @@ async function measureRound(topology: Topology, benchPath: BenchPath, phase: Pha
 /** One cell: every path measured in rounds that alternate between the paths, samples pooled per path. */
 async function measureCell(topology: Topology, options: BenchOptions, cell: CellResult): Promise<string[]> {
   const notes: string[] = [];
-  const tallies = new Map(topology.paths.map((benchPath) => [benchPath.name, new PathTally()]));
+  const cellPaths = topology.paths.filter((benchPath) => cell.stream || !benchPath.streamOnly);
+  const tallies = new Map(cellPaths.map((benchPath) => [benchPath.name, new PathTally()]));
   const rounds = options.rounds;
   let retried = 0;
   // The cell the target is judged on gets more samples, so its p99 is not just the worst few requests.
@@ -193,7 +202,7 @@ async function measureCell(topology: Topology, options: BenchOptions, cell: Cell
       maxDurationMs: (options.maxDurationMs * boost.time) / rounds,
     };
     // Direct first in even rounds, last in odd ones: drift in the machine's load hits both alike.
-    const order = round % 2 === 0 ? topology.paths : [...topology.paths].reverse();
+    const order = round % 2 === 0 ? cellPaths : [...cellPaths].reverse();
     for (const benchPath of order) {
       for (let attempt = 0; ; attempt++) {
         await waitForQuiet(topology, options.quietWaitMs);
@@ -209,7 +218,7 @@ async function measureCell(topology: Topology, options: BenchOptions, cell: Cell
   }
   const where = `${cell.stream ? 'stream' : 'non-stream'} c=${cell.concurrency} ${cell.tokenDelayMs} ms/token`;
   if (retried > 0) notes.push(`${where}: ${retried} noisy round(s) measured again`);
-  for (const benchPath of topology.paths) {
+  for (const benchPath of cellPaths) {
     const result = tallies.get(benchPath.name)!.result();
     cell.paths[benchPath.name] = result;
     const label = `${PATH_LABELS[benchPath.name]} ${where}`;
@@ -276,7 +285,7 @@ async function main(): Promise<void> {
     auth: options.auth,
     profiling: options.profileDir !== undefined,
     natsServerLocal: natsPid !== undefined,
-    ttftDefinition: 'stream: first network read holding a non-empty delta.content; non-stream: the whole response (= latency)',
+    ttftDefinition: 'stream: first network read holding a non-empty delta.content (message.content on /api/chat); non-stream: the whole response (= latency)',
   };
   log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}, load ${machine.loadAverage1m}`);
   log(`code: ${revision.commit}${revision.uncommitted.length > 0 ? ` + uncommitted changes in ${revision.uncommitted.join(', ')}` : ''}`);

@@ -23,6 +23,8 @@ export interface BenchOptions {
   calibrate: boolean;
   /** Also measure Corral with auth and usage accounting on (a third path per cell). */
   auth: boolean;
+  /** Also measure Ollama's native /api/chat, direct and through Corral, in the streamed cells. */
+  native: boolean;
   /** Postgres of the accounting service when `auth`. */
   databaseUrl: string;
   /** Directory for edge and worker CPU profiles, when profiling. */
@@ -52,6 +54,7 @@ Direct-to-emulator vs through Corral (edge → NATS → worker → emulator), cl
   --no-calibrate          skip the TCP / NATS round-trip measurement at the start
   --floor                 also run the relay×3 path (three do-nothing TCP relays: what the hops alone cost)
   --auth                  also run Corral with auth + accounting (or BENCH_AUTH=1)
+  --no-native             skip the /api/chat paths (Ollama's native API, direct and through Corral; streamed cells)
   --database-url URL      accounting's Postgres (default postgres://postgres@127.0.0.1:5432/corral_bench)
   --profile               CPU-profile edge and worker (or BENCH_PROFILE=1) and print their hotspots
   --profile-dir DIR       where the .cpuprofile files go (default bench/results/profiles)
@@ -96,6 +99,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'retry-noisy': { type: 'string' },
       auth: { type: 'boolean' },
       floor: { type: 'boolean' },
+      native: { type: 'boolean', default: true },
       calibrate: { type: 'boolean', default: true },
       'database-url': { type: 'string' },
       profile: { type: 'boolean' },
@@ -129,6 +133,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     floor: values.floor === true,
     calibrate: values.calibrate !== false && !quick,
     auth: values.auth === true || truthy(env.BENCH_AUTH),
+    native: values.native !== false,
     databaseUrl: values['database-url'] ?? env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/corral_bench',
     profileDir: profiling ? (values['profile-dir'] ? fromCaller(values['profile-dir']) : `${benchDir}/results/profiles`) : undefined,
     output: values.output ? fromCaller(values.output) : `${benchDir}/results/latest.json`,

@@ -6,6 +6,8 @@
  */
 const CONTENT = '"content":"';
 const DONE = 'data: [DONE]';
+/** How an NDJSON stream (Ollama's /api/chat) ends: the final chunk, compact JSON as the edge and Ollama write it. */
+const NDJSON_DONE = '"done":true';
 /** Enough of the previous piece to find a marker split across two network reads. */
 const CARRY = Math.max(CONTENT.length, DONE.length) + 1;
 
@@ -13,6 +15,11 @@ export class StreamWatcher {
   private pending = '';
   private contentSeen = false;
   private tail = '';
+  private ndjsonDoneSeen = false;
+  private ndjsonCarry = '';
+
+  /** `ndjson`: the stream ends with a `"done":true` chunk rather than `[DONE]`. */
+  constructor(private readonly framing: 'sse' | 'ndjson' = 'sse') {}
 
   get sawContent(): boolean {
     return this.contentSeen;
@@ -20,12 +27,17 @@ export class StreamWatcher {
 
   /** True once the text read so far ends with the `[DONE]` frame. */
   get sawDone(): boolean {
-    return this.tail.trimEnd().endsWith(DONE);
+    return this.framing === 'ndjson' ? this.ndjsonDoneSeen : this.tail.trimEnd().endsWith(DONE);
   }
 
   /** Feeds one network read; returns true when it holds the first content token. */
   push(text: string): boolean {
     this.tail = (this.tail + text).slice(-CARRY * 2);
+    if (this.framing === 'ndjson' && !this.ndjsonDoneSeen) {
+      const window = this.ndjsonCarry + text;
+      this.ndjsonDoneSeen = window.includes(NDJSON_DONE);
+      this.ndjsonCarry = window.slice(-NDJSON_DONE.length);
+    }
     if (this.contentSeen) return false;
     const window = this.pending + text;
     let from = 0;

@@ -16,3 +16,17 @@ export type { ChunkLine } from './chunk-line.ts';
 export { ErrorBody, errorBodyMessage } from './error-body.ts';
 export { DoneMetrics, usageFromDone } from './usage.ts';
 export type { NativeUsage } from './usage.ts';
+
+// Ollama's own API as Corral serves it (/api/*): request checks, jobs, answers, fleet-wide lists.
+export {
+  nativeChatRequestSchema,
+  nativeGenerateRequestSchema,
+  nativeEmbedRequestSchema,
+  nativeEmbeddingsRequestSchema,
+  nativeShowRequestSchema,
+} from './native/request-schema.ts';
+export type { NativeChatRequest, NativeGenerateRequest, NativeEmbedRequest, NativeEmbeddingsRequest, NativeShowRequest } from './native/request-schema.ts';
+export { parseNativeRequest, type NativeParse } from './native/parse.ts';
+export { chatJob, generateJob, embedJob, embeddingsJob, showJob, wantsStream, showModelName, type NativeTarget } from './native/to-job.ts';
+export { namedFor, ChatAnswer, GenerateAnswer, legacyEmbedding } from './native/answer.ts';
+export { fleetTags, fleetPs, fleetVersion, compareVersions, type HostModel, type ListedAlias } from './native/model-lists.ts';

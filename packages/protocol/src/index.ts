@@ -7,6 +7,7 @@ export { Usage, Accept, Refuse, Chunk, Final, Failure, KeepAlive, WorkerReply } 
 export { encodeJob, encodeCancel, encodeAccept, encodeRefuse, encodeRawChunk, encodeFinal, encodeFinalByReference, encodeFailure, encodeKeepAlive } from './job-stream/encode.ts';
 export { decodeJob, decodeCancel, decodeWorkerReply, decodeFinalData, JobStreamError, StreamFault } from './job-stream/decode.ts';
 export { ReplyWriter, ReplyReader } from './job-stream/sequence.ts';
+export { rawChunkLine } from './job-stream/chunk-text.ts';
 export { fitsInline, planJob, jobBodyBlobName, finalDataBlobName, encodeFinalData, type InlineJob, type JobPlan } from './job-stream/inline.ts';
 export { Heartbeat, WorkerModel } from './heartbeat.ts';
 export { KeyInfo, KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResult, KeyUpdateRequest, KeyUpdateResult, KeyRevokeRequest, KeyRevokeResult } from './accounting/keys.ts';

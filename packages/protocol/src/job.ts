@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PROTOCOL_VERSION } from './version.ts';
 
-export const JobKind = { Chat: 'chat', Generate: 'generate', Embed: 'embed' } as const;
+/** `show` asks the host for a model's details (Ollama's /api/show); it answers with one final, like embed. */
+export const JobKind = { Chat: 'chat', Generate: 'generate', Embed: 'embed', Show: 'show' } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 /** Name of an object in the blobs bucket (see the bus's blob store). */
@@ -11,7 +12,7 @@ export type BlobName = z.infer<typeof BlobName>;
 const jobFields = {
   v: z.literal(PROTOCOL_VERSION),
   requestId: z.string().min(1),
-  kind: z.enum([JobKind.Chat, JobKind.Generate, JobKind.Embed]),
+  kind: z.enum([JobKind.Chat, JobKind.Generate, JobKind.Embed, JobKind.Show]),
   /** The resolved Ollama model name (after alias resolution). */
   model: z.string().min(1),
   /** Epoch ms after which the worker should give up. */

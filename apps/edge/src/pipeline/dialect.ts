@@ -47,8 +47,11 @@ export interface Generation<Chunk> {
 export interface Dialect<Request, Chunk = Record<string, unknown>> {
   /** How the dialect's streams are framed. */
   readonly framing: StreamFraming;
-  /** The dialect's error envelope (the body of an error answer). */
-  renderError(error: HttpError): unknown;
+  /**
+   * The dialect's error envelope (the body of an error answer). `request` is there once the body
+   * parsed, for dialects whose messages name what was asked (Ollama's `model "x" not found`).
+   */
+  renderError(error: HttpError, request?: Request): unknown;
   /** Validates a body into the dialect's request. */
   parse(body: unknown): Request;
   /** The model the request names, and whether it asks for a stream (recorded on its usage row). */

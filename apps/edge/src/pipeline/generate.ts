@@ -40,6 +40,8 @@ class GenerationRun<Request, Chunk> {
   private readonly stream: FramedStream;
   /** The answer's stream events, once planned: they also say how a stream that began fails. */
   private events: EventStream<Chunk> | undefined;
+  /** The parsed request, once it parsed: an error's envelope may name what it asked for. */
+  private request: Request | undefined;
 
   constructor(
     private readonly context: EdgeContext,
@@ -56,6 +58,7 @@ class GenerationRun<Request, Chunk> {
     try {
       exchange.authenticate();
       const request = dialect.parse(input.body);
+      this.request = request;
       dialect.admit?.(request);
       const { model, stream: streamed } = dialect.describe(request);
       const target = exchange.resolveModel(model);
@@ -140,6 +143,6 @@ class GenerationRun<Request, Chunk> {
     if (httpError.status >= 500 && httpError.kind === FailureKind.Internal) this.context.logger.error({ err: error, requestId: exchange.scope.requestId }, 'request failed');
     exchange.fail(httpError);
     const headers: Record<string, string> = httpError.extra.retryAfterSeconds !== undefined ? { 'retry-after': String(httpError.extra.retryAfterSeconds) } : {};
-    this.sink.sendJson(httpError.status, this.dialect.renderError(httpError), headers);
+    this.sink.sendJson(httpError.status, this.dialect.renderError(httpError, this.request), headers);
   }
 }

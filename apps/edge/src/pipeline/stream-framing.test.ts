@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameFormat, frameEvents, streamContentType, terminatorFrame } from './stream-framing.ts';
+import { EncodedEvent, FrameFormat, frameEvents, streamContentType, terminatorFrame } from './stream-framing.ts';
 
 describe('stream framing', () => {
   it.each([
@@ -14,6 +14,13 @@ describe('stream framing', () => {
   it('keeps newlines inside JSON strings escaped, so a frame never breaks', () => {
     expect(frameEvents({ format: FrameFormat.SseData }, [{ text: 'a\n\nb' }])).toBe('data: {"text":"a\\n\\nb"}\n\n');
     expect(frameEvents({ format: FrameFormat.Ndjson }, [{ text: 'a\nb' }])).toBe('{"text":"a\\nb"}\n');
+  });
+
+  it('frames an already encoded event as its text, beside encoded ones', () => {
+    // Go's encoder escapes `<` as \u003c; JSON.stringify would not, so the text must be kept as it is.
+    const line = '{"response":"\\u003cb\\u003e"}';
+    expect(frameEvents({ format: FrameFormat.Ndjson }, [new EncodedEvent(line), { done: true }])).toBe(`${line}\n{"done":true}\n`);
+    expect(frameEvents({ format: FrameFormat.SseEvent }, [new EncodedEvent('{"type":"ping"}', 'ping')])).toBe('event: ping\ndata: {"type":"ping"}\n\n');
   });
 
   it('ends a finished stream with the dialect terminator, or nothing', () => {

@@ -25,14 +25,27 @@ export function streamContentType(framing: StreamFraming): string {
   return CONTENT_TYPES[framing.format];
 }
 
+/**
+ * An event that is already JSON text (one object, no newline): framed as it is instead of encoded
+ * again, so a worker's native line reaches an Ollama client byte for byte.
+ */
+export class EncodedEvent {
+  constructor(
+    readonly json: string,
+    /** The event's type, for SseEvent framing. */
+    readonly type?: string,
+  ) {}
+}
+
 function frame(format: FrameFormat, event: unknown): string {
+  const json = event instanceof EncodedEvent ? event.json : JSON.stringify(event);
   switch (format) {
     case FrameFormat.SseData:
-      return `data: ${JSON.stringify(event)}\n\n`;
+      return `data: ${json}\n\n`;
     case FrameFormat.SseEvent:
-      return `event: ${(event as { type: string }).type}\ndata: ${JSON.stringify(event)}\n\n`;
+      return `event: ${(event as { type: string }).type}\ndata: ${json}\n\n`;
     case FrameFormat.Ndjson:
-      return `${JSON.stringify(event)}\n`;
+      return `${json}\n`;
   }
 }
 

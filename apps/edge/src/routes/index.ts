@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { EdgeContext } from '../context.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerOllamaGenerationRoutes } from './ollama/generation.ts';
+import { registerOllamaManagementRefusals } from './ollama/management.ts';
+import { registerOllamaModelRoutes } from './ollama/models.ts';
+import { acceptAnyContentType } from './ollama/content-type.ts';
+import { registerOllamaRootRoute } from './ollama/root.ts';
 import { registerChatCompletionsRoute } from './openai/chat-completions.ts';
 import { registerCompletionsRoute } from './openai/completions.ts';
 import { registerEmbeddingsRoute } from './openai/embeddings.ts';
@@ -14,4 +19,11 @@ export function registerRoutes(app: FastifyInstance, context: EdgeContext): void
   registerCompletionsRoute(app, context);
   registerEmbeddingsRoute(app, context);
   registerResponsesRoutes(app, context);
+  registerOllamaRootRoute(app);
+  registerOllamaModelRoutes(app, context);
+  void app.register(async (ollama) => {
+    acceptAnyContentType(ollama);
+    registerOllamaGenerationRoutes(ollama, context);
+    registerOllamaManagementRefusals(ollama, context);
+  });
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { Cancel, Job } from '../job.ts';
+import { rememberChunkReply } from './chunk-text.ts';
 import { WorkerReply } from '../reply.ts';
 import { PROTOCOL_VERSION } from '../version.ts';
 
@@ -27,7 +28,10 @@ export class JobStreamError extends Error {
 const decoder = new TextDecoder();
 
 function parseJson(bytes: Uint8Array): unknown {
-  const text = decoder.decode(bytes);
+  return parseText(decoder.decode(bytes));
+}
+
+function parseText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -62,8 +66,14 @@ export function decodeCancel(bytes: Uint8Array): Cancel {
  * business); every other reply is validated in full. Throws a JobStreamError.
  */
 export function decodeWorkerReply(bytes: Uint8Array): WorkerReply {
-  const raw = parseJson(bytes);
-  if (isChunkEnvelope(raw)) return raw as unknown as WorkerReply;
+  const text = decoder.decode(bytes);
+  const raw = parseText(text);
+  if (isChunkEnvelope(raw)) {
+    const chunk = raw as { requestId: string; seq: number; data: object };
+    // Kept so the native line can be passed on byte for byte (see rawChunkLine).
+    rememberChunkReply(chunk.data, { text, requestId: chunk.requestId, seq: chunk.seq });
+    return raw as unknown as WorkerReply;
+  }
   return decodeParsed(raw);
 }
 

@@ -5,6 +5,7 @@ import { decodeCancel, decodeFinalData, decodeJob, decodeWorkerReply, JobStreamE
 import { encodeAccept, encodeCancel, encodeFailure, encodeFinal, encodeFinalByReference, encodeJob, encodeKeepAlive, encodeRawChunk, encodeRefuse } from './encode.ts';
 import { encodeFinalData, fitsInline, jobBodyBlobName, planJob, type InlineJob } from './inline.ts';
 import { ReplyReader, ReplyWriter } from './sequence.ts';
+import { rawChunkLine } from './chunk-text.ts';
 
 const encoder = new TextEncoder();
 const bytes = (text: string) => encoder.encode(text);
@@ -101,6 +102,23 @@ describe('job-stream encoders and decoders', () => {
     ['text that is not JSON', bytes('{"embeddings"'), undefined],
   ])('reads the data of a final by reference from %s', (_name, stored, expected) => {
     expect(decodeFinalData(stored)).toEqual(expected);
+  });
+});
+
+describe('rawChunkLine', () => {
+  it("gives back a chunk's native line exactly as the worker forwarded it, escapes included", () => {
+    const line = '{"model":"llama3.2","response":"\\u003cb\\u003e \\u0026","done":false}';
+    const reply = decodeWorkerReply(bytes(encodeRawChunk('req-"1"', 7, line)));
+    expect(reply.type).toBe('chunk');
+    const data = (reply as { data: Record<string, unknown> }).data;
+    expect(data.response).toBe('<b> &');
+    expect(rawChunkLine(data)).toBe(line);
+  });
+
+  it('has no line for an object that was not decoded from a chunk reply, or a reply in another layout', () => {
+    expect(rawChunkLine({ model: 'llama3.2' })).toBeUndefined();
+    const reordered = decodeWorkerReply(bytes('{"type":"chunk","v":1,"requestId":"r","seq":0,"data":{"done":false}}'));
+    expect(rawChunkLine((reordered as { data: object }).data)).toBeUndefined();
   });
 });
 

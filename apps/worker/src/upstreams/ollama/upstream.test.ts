@@ -45,6 +45,19 @@ describe('the Ollama upstream', () => {
     return { events };
   }
 
+  it('posts a show job to /api/show and yields its one JSON answer as the final, with no tokens counted', async () => {
+    const show = { details: { family: 'llama' }, model_info: { 'general.architecture': 'llama' }, capabilities: ['completion'], modified_at: 't' };
+    let path: string | undefined;
+    answer = (response) => {
+      path = (response.req as { url?: string }).url;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(show));
+    };
+    const events: UpstreamEvent[] = [];
+    for await (const batch of upstream.stream({ kind: 'show', model: 'llama3.2:latest', body: '{"model":"llama3.2:latest"}' }, new AbortController().signal)) events.push(...batch);
+    expect(path).toBe('/api/show');
+    expect(events).toEqual([{ type: 'final', data: show, usage: { promptTokens: 0, completionTokens: 0 } }]);
+  });
+
   it('yields the lines of one read together, so their replies leave the worker in one write', async () => {
     answer = (response) => response.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(`${token('a')}\n${token('b')}\n${token('c')}\n${last}\n`);
     const batches: number[] = [];

@@ -14,7 +14,7 @@ export interface OllamaUpstreamOptions {
   unresponsiveAfterMs: number;
 }
 
-/** The local Ollama: jobs post /api/{chat,generate,embed}; the inventory reads /api/tags and /api/ps. */
+/** The local Ollama: jobs post /api/{chat,generate,embed,show}; the inventory reads /api/tags and /api/ps. */
 export function createOllamaUpstream(options: OllamaUpstreamOptions): Upstream {
   const client = createOllamaClient({ url: options.url, maxInflight: options.maxInflight });
   const inventory = new Inventory(client, { unresponsiveAfterMs: options.unresponsiveAfterMs });
@@ -40,7 +40,7 @@ async function* streamJob(client: OllamaClient, inventory: Inventory, job: Upstr
     return;
   }
   if (response.statusCode < 200 || response.statusCode >= 300) throw await failureOf(response, inventory);
-  if (job.kind === 'embed') yield [await embedAnswer(response)];
+  if (job.kind === 'embed' || job.kind === 'show') yield [await wholeAnswer(response, job.kind)];
   else yield* streamedAnswer(response);
 }
 
@@ -57,16 +57,17 @@ async function failureOf(response: UpstreamResponse, inventory: Inventory): Prom
   return new UpstreamFailure(error);
 }
 
-async function embedAnswer(response: UpstreamResponse): Promise<UpstreamEvent> {
+/** A job Ollama answers with one JSON object (an embed, a show), as one final. */
+async function wholeAnswer(response: UpstreamResponse, kind: 'embed' | 'show'): Promise<UpstreamEvent> {
   let data: unknown;
   try {
     data = await response.body.json();
   } catch (error) {
     // Nothing reached the caller: another worker may do better.
-    throw new UpstreamFailure({ ...unavailableError(error), message: 'the embed response is not JSON' });
+    throw new UpstreamFailure({ ...unavailableError(error), message: `the ${kind} response is not JSON` });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new UpstreamFailure({ code: ErrorCode.UpstreamError, message: 'the embed response is not a JSON object', retryable: false });
+    throw new UpstreamFailure({ code: ErrorCode.UpstreamError, message: `the ${kind} response is not a JSON object`, retryable: false });
   }
   const record = data as Record<string, unknown>;
   return { type: 'final', data: record, usage: usageFromDone(record, { completion: false }) };
