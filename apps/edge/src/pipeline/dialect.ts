@@ -49,6 +49,8 @@ export interface Dialect<Request, Chunk = Record<string, unknown>> {
   readonly framing: StreamFraming;
   /** The dialect's error envelope (the body of an error answer). */
   renderError(error: HttpError): unknown;
+  /** The status of an error answer when the dialect uses its own (Anthropic's 529 for no capacity); else the error's. */
+  errorStatus?(error: HttpError): number;
   /** Validates a body into the dialect's request. */
   parse(body: unknown): Request;
   /** The model the request names, and whether it asks for a stream (recorded on its usage row). */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EdgeContext } from '../context.ts';
+import { registerAnthropicRoutes } from './anthropic/messages.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerChatCompletionsRoute } from './openai/chat-completions.ts';
 import { registerCompletionsRoute } from './openai/completions.ts';
@@ -14,4 +15,5 @@ export function registerRoutes(app: FastifyInstance, context: EdgeContext): void
   registerCompletionsRoute(app, context);
   registerEmbeddingsRoute(app, context);
   registerResponsesRoutes(app, context);
+  registerAnthropicRoutes(app, context);
 }
