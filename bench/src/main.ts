@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import type { Pool } from 'undici';
 import { cpuBetween, findProcess, snapshot, type CpuSnapshot, type CpuUse } from './cpu.ts';
 import { openPool, runPhase, type Phase, type PhaseResult, type Target } from './load.ts';
+import { ANTHROPIC_MESSAGES_WIRE } from './sse.ts';
 import { describeMachine, describeRevision } from './machine.ts';
 import { parseOptions, USAGE, type BenchOptions } from './options.ts';
 import { readProfile, renderProfile, summarizeProfile, type ProfileWindow } from './profile.ts';
-import { cellRows, checkTargets, compareCell, isTargetCell, PATH_LABELS, PathName, renderCpuTable, renderFloor, renderHopLatency, renderTable, renderTargets, Role, tableHeader, type CellResult, type Report } from './report.ts';
+import { cellRows, checkTargets, compareCell, isTargetCell, PATH_LABELS, PathName, renderCpuTable, renderFloor, renderHopLatency, renderMessagesOverChat, renderTable, renderTargets, Role, tableHeader, type CellResult, type Report } from './report.ts';
 import { measureHopLatency, startCorral, startEmulatorProcess, startRelays, type Corral, type EmulatorProcess, type HopLatency, type RelayChain } from './services.ts';
 import { PathTally } from './tally.ts';
 
@@ -18,15 +19,22 @@ const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const MODEL = 'llama3.2';
 const PROMPT = 'Write a short poem about a lighthouse keeper who counts the waves.';
 
+const SYSTEM = 'You are a concise assistant.';
+
 function requestBody(stream: boolean): string {
   return JSON.stringify({
     model: MODEL,
     messages: [
-      { role: 'system', content: 'You are a concise assistant.' },
+      { role: 'system', content: SYSTEM },
       { role: 'user', content: PROMPT },
     ],
     stream,
   });
+}
+
+/** The same prompt in Anthropic's Messages API (max_tokens is required; high enough never to cut the reply). */
+function messagesBody(stream: boolean): string {
+  return JSON.stringify({ model: MODEL, max_tokens: 4096, system: SYSTEM, messages: [{ role: 'user', content: PROMPT }], stream });
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -51,6 +59,8 @@ interface BenchPath {
   name: PathName;
   target: Target;
   pool: Pool;
+  /** The request body this path sends. */
+  body: (stream: boolean) => string;
   /** The processes this path's requests cross (pid → role), for CPU per request. */
   roles: Map<number, Role>;
 }
@@ -79,11 +89,15 @@ async function startTopology(options: BenchOptions, tokenDelayMs: number, natsPi
   };
   cleanups.add(close);
 
-  const addPath = (name: PathName, origin: string, roles: [number | undefined, Role][], apiKey?: string) => {
+  const addPath = (name: PathName, origin: string, roles: [number | undefined, Role][], apiKey?: string, dialect: 'chat' | 'messages' = 'chat') => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
     const roleMap = new Map<number, Role>([[process.pid, Role.LoadGenerator]]);
     for (const [pid, role] of roles) if (pid !== undefined) roleMap.set(pid, role);
-    paths.push({ name, target: { label: PATH_LABELS[name], origin, path: '/v1/chat/completions', headers }, pool: openPool(origin, maxConcurrency), roles: roleMap });
+    const target: Target =
+      dialect === 'chat'
+        ? { label: PATH_LABELS[name], origin, path: '/v1/chat/completions', headers }
+        : { label: PATH_LABELS[name], origin, path: '/v1/messages', headers: { ...headers, 'anthropic-version': '2023-06-01' }, wire: ANTHROPIC_MESSAGES_WIRE };
+    paths.push({ name, target, pool: openPool(origin, maxConcurrency), body: dialect === 'chat' ? requestBody : messagesBody, roles: roleMap });
   };
 
   const direct = await startEmulatorProcess(`emulator-direct-d${tokenDelayMs}`, emulatorSettings);
@@ -110,18 +124,16 @@ async function startTopology(options: BenchOptions, tokenDelayMs: number, natsPi
     });
     corrals.push({ name: spec.name, corral });
     const { stack } = corral;
-    addPath(
-      spec.name,
-      stack.edgeUrl,
-      [
-        [emulator.process.child.pid, Role.Emulator],
-        [stack.edge.child.pid, Role.Edge],
-        ...stack.workers.map((worker): [number | undefined, Role] => [worker.process.child.pid, Role.Worker]),
-        [stack.accounting?.child.pid, Role.Accounting],
-        [natsPid, Role.Nats],
-      ],
-      corral.apiKey,
-    );
+    const roles: [number | undefined, Role][] = [
+      [emulator.process.child.pid, Role.Emulator],
+      [stack.edge.child.pid, Role.Edge],
+      ...stack.workers.map((worker): [number | undefined, Role] => [worker.process.child.pid, Role.Worker]),
+      [stack.accounting?.child.pid, Role.Accounting],
+      [natsPid, Role.Nats],
+    ];
+    addPath(spec.name, stack.edgeUrl, roles, corral.apiKey);
+    // The same stack through Anthropic's dialect: the difference to `corral` is what the dialect costs.
+    if (spec.name === PathName.Corral && options.messages) addPath(PathName.CorralMessages, stack.edgeUrl, roles, corral.apiKey, 'messages');
   }
   const knownPids = new Set<number>([process.pid, ...(natsPid === undefined ? [] : [natsPid])]);
   for (const benchPath of paths) for (const pid of benchPath.roles.keys()) knownPids.add(pid);
@@ -142,7 +154,7 @@ async function warmUp(topology: Topology, options: BenchOptions): Promise<void> 
   const concurrency = Math.min(8, Math.max(...options.concurrency));
   for (const benchPath of topology.paths) {
     for (const stream of options.streams) {
-      const result = await runPhase(benchPath.pool, benchPath.target, { concurrency, stream, body: requestBody(stream), warmupMs: 1, durationMs: options.quick ? 300 : 1500, minRequests: 1, maxDurationMs: 5000 });
+      const result = await runPhase(benchPath.pool, benchPath.target, { concurrency, stream, body: benchPath.body(stream), warmupMs: 1, durationMs: options.quick ? 300 : 1500, minRequests: 1, maxDurationMs: 5000 });
       if (result.completed === 0) throw new Error(`${benchPath.target.label} answered nothing during the warm-up: ${result.firstError ?? 'no error'}`);
     }
   }
@@ -166,7 +178,7 @@ async function waitForQuiet(topology: Topology, limitMs: number): Promise<void> 
 async function measureRound(topology: Topology, benchPath: BenchPath, phase: Phase): Promise<{ result: PhaseResult; cpu: CpuUse | undefined }> {
   let before: CpuSnapshot | undefined;
   let cpu: CpuUse | undefined;
-  const result = await runPhase(benchPath.pool, benchPath.target, phase, {
+  const result = await runPhase(benchPath.pool, benchPath.target, { ...phase, body: benchPath.body(phase.stream) }, {
     onWindowStart: () => (before = snapshot(topology.knownPids)),
     onWindowEnd: () => (cpu = before ? cpuBetween(before, snapshot(topology.knownPids)) : undefined),
   });
@@ -331,6 +343,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nms; +x = added over direct (ratio to direct); n = requests measured; ! = errors (see notes)\n${renderTable(cells)}\n\n${renderTargets(targets)}\n`);
   if (hopLatency) process.stdout.write(`\n${renderHopLatency(hopLatency)}\n`);
+  if (options.messages) process.stdout.write(`\n/v1/messages over /v1/chat/completions (corral msgs − corral, same stack):\n${renderMessagesOverChat(cells)}\n`);
   if (options.floor) process.stdout.write(`\nThe hops alone (relay×3 − direct) and Corral beyond them (corral − relay×3):\n${renderFloor(cells)}\n`);
   process.stdout.write(`\nCPU ms per request by process (rq wait = ms the path's processes waited for a free core, busy = machine cores in use, foreign = cores used by processes not ours)\n${renderCpuTable(cells)}\n`);
   for (const note of notes) process.stdout.write(`note: ${note}\n`);

@@ -23,6 +23,8 @@ export interface BenchOptions {
   calibrate: boolean;
   /** Also measure Corral with auth and usage accounting on (a third path per cell). */
   auth: boolean;
+  /** Also measure Corral's /v1/messages (Anthropic) beside its /v1/chat/completions, on the same stack. */
+  messages: boolean;
   /** Postgres of the accounting service when `auth`. */
   databaseUrl: string;
   /** Directory for edge and worker CPU profiles, when profiling. */
@@ -52,6 +54,7 @@ Direct-to-emulator vs through Corral (edge → NATS → worker → emulator), cl
   --no-calibrate          skip the TCP / NATS round-trip measurement at the start
   --floor                 also run the relay×3 path (three do-nothing TCP relays: what the hops alone cost)
   --auth                  also run Corral with auth + accounting (or BENCH_AUTH=1)
+  --no-messages           skip the /v1/messages path (Anthropic's dialect on the corral stack)
   --database-url URL      accounting's Postgres (default postgres://postgres@127.0.0.1:5432/corral_bench)
   --profile               CPU-profile edge and worker (or BENCH_PROFILE=1) and print their hotspots
   --profile-dir DIR       where the .cpuprofile files go (default bench/results/profiles)
@@ -95,6 +98,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'quiet-wait': { type: 'string' },
       'retry-noisy': { type: 'string' },
       auth: { type: 'boolean' },
+      messages: { type: 'boolean', default: true },
       floor: { type: 'boolean' },
       calibrate: { type: 'boolean', default: true },
       'database-url': { type: 'string' },
@@ -129,6 +133,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     floor: values.floor === true,
     calibrate: values.calibrate !== false && !quick,
     auth: values.auth === true || truthy(env.BENCH_AUTH),
+    messages: values.messages !== false,
     databaseUrl: values['database-url'] ?? env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/corral_bench',
     profileDir: profiling ? (values['profile-dir'] ? fromCaller(values['profile-dir']) : `${benchDir}/results/profiles`) : undefined,
     output: values.output ? fromCaller(values.output) : `${benchDir}/results/latest.json`,

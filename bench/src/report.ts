@@ -8,6 +8,8 @@ export const PathName = {
   Relays: 'relays',
   Corral: 'corral',
   CorralAuth: 'corralAuth',
+  /** The Corral stack of `corral`, asked through Anthropic's `/v1/messages` instead of `/v1/chat/completions`. */
+  CorralMessages: 'corralMessages',
 } as const;
 export type PathName = (typeof PathName)[keyof typeof PathName];
 
@@ -16,7 +18,11 @@ export const PATH_LABELS: Record<PathName, string> = {
   relays: 'relay×3',
   corral: 'corral',
   corralAuth: 'corral+auth',
+  corralMessages: 'corral msgs',
 };
+
+/** Every path in the order tables list them. */
+const PATH_ORDER = [PathName.Direct, PathName.Relays, PathName.Corral, PathName.CorralAuth, PathName.CorralMessages] as const;
 
 /** The processes a request crosses, for CPU accounting. */
 export const Role = {
@@ -61,6 +67,8 @@ export interface CellResult {
   added: Partial<Record<Exclude<PathName, 'direct'>, AddedFigures>>;
   /** Corral against the relay chain: what Corral adds beyond the process hops themselves. */
   overFloor?: AddedFigures;
+  /** Corral's /v1/messages against its /v1/chat/completions on the same stack: what the Anthropic dialect costs. */
+  messagesOverChat?: AddedFigures;
 }
 
 export interface TargetCheck {
@@ -101,11 +109,12 @@ function compare(base: PathResult, through: PathResult): AddedFigures {
 export function compareCell(cell: CellResult): void {
   const direct = cell.paths.direct;
   if (!direct) return;
-  for (const name of [PathName.Relays, PathName.Corral, PathName.CorralAuth] as const) {
+  for (const name of [PathName.Relays, PathName.Corral, PathName.CorralAuth, PathName.CorralMessages] as const) {
     const through = cell.paths[name];
     if (through) cell.added[name] = compare(direct, through);
   }
   if (cell.paths.relays && cell.paths.corral) cell.overFloor = compare(cell.paths.relays, cell.paths.corral);
+  if (cell.paths.corral && cell.paths.corralMessages) cell.messagesOverChat = compare(cell.paths.corral, cell.paths.corralMessages);
 }
 
 const TARGET_CONCURRENCY = 16;
@@ -130,6 +139,10 @@ export function checkTargets(cells: CellResult[]): TargetCheck[] {
     if (corral && withAuth) {
       const growth = round(withAuth.ttftP50.ms - corral.ttftP50.ms);
       checks.push({ description: `auth + usage grow added TTFT p50 by ≤ 0.2 ms (${where})`, valueMs: growth, limitMs: 0.2, met: growth <= 0.2 });
+    }
+    const messages = cell.messagesOverChat;
+    if (messages) {
+      checks.push({ description: `/v1/messages TTFT p50 within 0.5 ms of /v1/chat/completions (${where})`, valueMs: messages.ttftP50.ms, limitMs: 0.5, met: messages.ttftP50.ms <= 0.5 });
     }
   }
   return checks;
@@ -174,7 +187,7 @@ export function tableHeader(): string {
 /** The rows of one cell: one per path, the Corral paths with what they add over direct (ms and ratio). */
 export function cellRows(cell: CellResult): string {
   const rows: string[] = [];
-  for (const name of [PathName.Direct, PathName.Relays, PathName.Corral, PathName.CorralAuth] as const) {
+  for (const name of PATH_ORDER) {
     const path = cell.paths[name];
     if (!path) continue;
     const extra = name === PathName.Direct ? undefined : cell.added[name];
@@ -220,6 +233,19 @@ export function renderFloor(cells: CellResult[]): string {
   return lines.join('\n');
 }
 
+/** Per cell: what Corral's /v1/messages adds over its /v1/chat/completions on the same stack. */
+export function renderMessagesOverChat(cells: CellResult[]): string {
+  const lines: string[] = [];
+  const sorted = [...cells].sort((a, b) => Number(b.stream) - Number(a.stream) || a.tokenDelayMs - b.tokenDelayMs || a.concurrency - b.concurrency);
+  for (const cell of sorted) {
+    const added = cell.messagesOverChat;
+    if (!added) continue;
+    const where = `${cell.stream ? 'stream' : 'non-stream'} c=${cell.concurrency} ${cell.tokenDelayMs}ms`.padEnd(22);
+    lines.push(`${where} TTFT ${addedText(added.ttftP50)} p50, ${addedText(added.ttftP99)} p99;  latency ${addedText(added.latencyP50)} p50, ${addedText(added.latencyP99)} p99`);
+  }
+  return lines.join('\n');
+}
+
 export function renderTargets(checks: TargetCheck[]): string {
   if (checks.length === 0) return 'targets: no cell with 16 concurrent streams was run';
   return checks.map((check) => `${check.met ? 'MET    ' : 'MISSED '} ${check.description}: ${check.valueMs >= 0 ? '+' : ''}${check.valueMs.toFixed(3)} ms`).join('\n');
@@ -246,7 +272,7 @@ export function renderCpuTable(cells: CellResult[]): string {
   const rows = [line(header)];
   const sorted = [...cells].sort((a, b) => Number(b.stream) - Number(a.stream) || a.tokenDelayMs - b.tokenDelayMs || a.concurrency - b.concurrency);
   for (const cell of sorted) {
-    for (const name of [PathName.Direct, PathName.Relays, PathName.Corral, PathName.CorralAuth] as const) {
+    for (const name of PATH_ORDER) {
       const path = cell.paths[name];
       if (!path) continue;
       const perRole = CPU_ROLES.map(([role]) => {
@@ -277,7 +303,7 @@ export function renderMarkdown(cells: CellResult[]): string {
   ];
   const sorted = [...cells].sort((a, b) => Number(b.stream) - Number(a.stream) || a.tokenDelayMs - b.tokenDelayMs || a.concurrency - b.concurrency);
   for (const cell of sorted) {
-    for (const name of [PathName.Direct, PathName.Relays, PathName.Corral, PathName.CorralAuth] as const) {
+    for (const name of PATH_ORDER) {
       const path = cell.paths[name];
       if (!path) continue;
       const extra = name === PathName.Direct ? undefined : cell.added[name];
