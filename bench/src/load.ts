@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { StreamWatcher } from './sse.ts';
+import { OPENAI_CHAT_WIRE, StreamWatcher, type WireMarkers } from './sse.ts';
 
 /** Where the load goes: one HTTP origin, one path, fixed headers. */
 export interface Target {
@@ -7,8 +7,8 @@ export interface Target {
   readonly origin: string;
   readonly path: string;
   readonly headers: Record<string, string>;
-  /** How its streams are framed: OpenAI's SSE (ends with `[DONE]`) or Ollama's NDJSON (ends with a `done` chunk). */
-  readonly framing?: 'sse' | 'ndjson';
+  /** How the answers read (default: OpenAI chat completions). */
+  readonly wire?: WireMarkers;
 }
 
 export interface Phase {
@@ -78,10 +78,10 @@ async function issue(pool: Pool, target: Target, body: string, stream: boolean):
   if (!stream) {
     const text = await response.body.text();
     const finishedAt = performance.now();
-    if (!text.includes('"content":"')) throw new Error(`a completion without content: ${text.slice(0, 200)}`);
+    if (!text.includes((target.wire ?? OPENAI_CHAT_WIRE).content)) throw new Error(`a completion without content: ${text.slice(0, 200)}`);
     return { startedAt, finishedAt, firstContentAt: finishedAt };
   }
-  const watcher = new StreamWatcher(target.framing);
+  const watcher = new StreamWatcher(target.wire);
   let firstContentAt = Number.NaN;
   response.body.setEncoding('utf8');
   for await (const piece of response.body as AsyncIterable<string>) {
@@ -89,7 +89,7 @@ async function issue(pool: Pool, target: Target, body: string, stream: boolean):
   }
   const finishedAt = performance.now();
   if (!watcher.sawContent) throw new Error('a stream without content');
-  if (!watcher.sawDone) throw new Error(`a stream that did not end with ${target.framing === 'ndjson' ? 'a done chunk' : '[DONE]'}`);
+  if (!watcher.sawDone) throw new Error(`a stream that did not end with ${(target.wire ?? OPENAI_CHAT_WIRE).done}`);
   return { startedAt, finishedAt, firstContentAt };
 }
 

@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import type { Pool } from 'undici';
 import { cpuBetween, findProcess, snapshot, type CpuSnapshot, type CpuUse } from './cpu.ts';
 import { openPool, runPhase, type Phase, type PhaseResult, type Target } from './load.ts';
+import { ANTHROPIC_MESSAGES_WIRE, OLLAMA_CHAT_WIRE, type WireMarkers } from './sse.ts';
 import { describeMachine, describeRevision } from './machine.ts';
 import { parseOptions, USAGE, type BenchOptions } from './options.ts';
 import { readProfile, renderProfile, summarizeProfile, type ProfileWindow } from './profile.ts';
-import { cellRows, checkTargets, compareCell, isTargetCell, PATH_LABELS, PathName, renderCpuTable, renderFloor, renderHopLatency, renderTable, renderTargets, Role, tableHeader, type CellResult, type Report } from './report.ts';
+import { cellRows, checkTargets, compareCell, isTargetCell, PATH_LABELS, PathName, renderCpuTable, renderFloor, renderHopLatency, renderMessagesOverChat, renderTable, renderTargets, Role, tableHeader, type CellResult, type Report } from './report.ts';
 import { measureHopLatency, startCorral, startEmulatorProcess, startRelays, type Corral, type EmulatorProcess, type HopLatency, type RelayChain } from './services.ts';
 import { PathTally } from './tally.ts';
 
@@ -18,15 +19,22 @@ const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const MODEL = 'llama3.2';
 const PROMPT = 'Write a short poem about a lighthouse keeper who counts the waves.';
 
+const SYSTEM = 'You are a concise assistant.';
+
 function requestBody(stream: boolean): string {
   return JSON.stringify({
     model: MODEL,
     messages: [
-      { role: 'system', content: 'You are a concise assistant.' },
+      { role: 'system', content: SYSTEM },
       { role: 'user', content: PROMPT },
     ],
     stream,
   });
+}
+
+/** The same prompt in Anthropic's Messages API (max_tokens is required; high enough never to cut the reply). */
+function messagesBody(stream: boolean): string {
+  return JSON.stringify({ model: MODEL, max_tokens: 4096, system: SYSTEM, messages: [{ role: 'user', content: PROMPT }], stream });
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -51,15 +59,28 @@ interface BenchPath {
   name: PathName;
   target: Target;
   pool: Pool;
+  /** The request body this path sends. */
+  body: (stream: boolean) => string;
   /** The processes this path's requests cross (pid → role), for CPU per request. */
   roles: Map<number, Role>;
   /** Measured in streamed cells only (Ollama's native /api/chat cell). */
   streamOnly: boolean;
 }
 
-/** The endpoint a path's requests go to: OpenAI's chat completions (SSE) or Ollama's native chat (NDJSON). */
-const OPENAI_CHAT = { path: '/v1/chat/completions', framing: 'sse' } as const;
-const NATIVE_CHAT = { path: '/api/chat', framing: 'ndjson' } as const;
+/** The endpoint a path's requests go to: its body, how its answers read, and whether it has a non-streamed cell. */
+interface Endpoint {
+  path: string;
+  body: (stream: boolean) => string;
+  wire?: WireMarkers;
+  headers?: Record<string, string>;
+  streamOnly: boolean;
+}
+/** OpenAI's chat completions (SSE, `[DONE]`). */
+const OPENAI_CHAT: Endpoint = { path: '/v1/chat/completions', body: requestBody, streamOnly: false };
+/** Anthropic's Messages API (event SSE, `message_stop`). */
+const ANTHROPIC_MESSAGES: Endpoint = { path: '/v1/messages', body: messagesBody, wire: ANTHROPIC_MESSAGES_WIRE, headers: { 'anthropic-version': '2023-06-01' }, streamOnly: false };
+/** Ollama's native chat (NDJSON, a `done` chunk); Ollama reads the OpenAI body's model, messages and stream alike. */
+const NATIVE_CHAT: Endpoint = { path: '/api/chat', body: requestBody, wire: OLLAMA_CHAT_WIRE, streamOnly: true };
 
 /** The processes of one token delay: a direct emulator, and Corral (and Corral with auth) each in front of its own. */
 interface Topology {
@@ -85,12 +106,12 @@ async function startTopology(options: BenchOptions, tokenDelayMs: number, natsPi
   };
   cleanups.add(close);
 
-  const addPath = (name: PathName, origin: string, roles: [number | undefined, Role][], apiKey?: string, endpoint: typeof OPENAI_CHAT | typeof NATIVE_CHAT = OPENAI_CHAT) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+  const addPath = (name: PathName, origin: string, roles: [number | undefined, Role][], apiKey?: string, endpoint: Endpoint = OPENAI_CHAT) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...endpoint.headers };
     const roleMap = new Map<number, Role>([[process.pid, Role.LoadGenerator]]);
     for (const [pid, role] of roles) if (pid !== undefined) roleMap.set(pid, role);
-    const target = { label: PATH_LABELS[name], origin, path: endpoint.path, framing: endpoint.framing, headers };
-    paths.push({ name, target, pool: openPool(origin, maxConcurrency), roles: roleMap, streamOnly: endpoint === NATIVE_CHAT });
+    const target: Target = { label: PATH_LABELS[name], origin, path: endpoint.path, headers, ...(endpoint.wire ? { wire: endpoint.wire } : {}) };
+    paths.push({ name, target, pool: openPool(origin, maxConcurrency), body: endpoint.body, roles: roleMap, streamOnly: endpoint.streamOnly });
   };
 
   const direct = await startEmulatorProcess(`emulator-direct-d${tokenDelayMs}`, emulatorSettings);
@@ -129,6 +150,8 @@ async function startTopology(options: BenchOptions, tokenDelayMs: number, natsPi
     addPath(spec.name, stack.edgeUrl, roles, corral.apiKey);
     // /api/chat through the same Corral (without auth, as the /v1 path it is compared with).
     if (options.native && !spec.auth) addPath(PathName.CorralNative, stack.edgeUrl, roles, corral.apiKey, NATIVE_CHAT);
+    // The same stack through Anthropic's dialect: the difference to `corral` is what the dialect costs.
+    if (spec.name === PathName.Corral && options.messages) addPath(PathName.CorralMessages, stack.edgeUrl, roles, corral.apiKey, ANTHROPIC_MESSAGES);
   }
   const knownPids = new Set<number>([process.pid, ...(natsPid === undefined ? [] : [natsPid])]);
   for (const benchPath of paths) for (const pid of benchPath.roles.keys()) knownPids.add(pid);
@@ -150,7 +173,7 @@ async function warmUp(topology: Topology, options: BenchOptions): Promise<void> 
   for (const benchPath of topology.paths) {
     for (const stream of options.streams) {
       if (benchPath.streamOnly && !stream) continue;
-      const result = await runPhase(benchPath.pool, benchPath.target, { concurrency, stream, body: requestBody(stream), warmupMs: 1, durationMs: options.quick ? 300 : 1500, minRequests: 1, maxDurationMs: 5000 });
+      const result = await runPhase(benchPath.pool, benchPath.target, { concurrency, stream, body: benchPath.body(stream), warmupMs: 1, durationMs: options.quick ? 300 : 1500, minRequests: 1, maxDurationMs: 5000 });
       if (result.completed === 0) throw new Error(`${benchPath.target.label} answered nothing during the warm-up: ${result.firstError ?? 'no error'}`);
     }
   }
@@ -174,7 +197,7 @@ async function waitForQuiet(topology: Topology, limitMs: number): Promise<void> 
 async function measureRound(topology: Topology, benchPath: BenchPath, phase: Phase): Promise<{ result: PhaseResult; cpu: CpuUse | undefined }> {
   let before: CpuSnapshot | undefined;
   let cpu: CpuUse | undefined;
-  const result = await runPhase(benchPath.pool, benchPath.target, phase, {
+  const result = await runPhase(benchPath.pool, benchPath.target, { ...phase, body: benchPath.body(phase.stream) }, {
     onWindowStart: () => (before = snapshot(topology.knownPids)),
     onWindowEnd: () => (cpu = before ? cpuBetween(before, snapshot(topology.knownPids)) : undefined),
   });
@@ -340,6 +363,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nms; +x = added over direct (ratio to direct); n = requests measured; ! = errors (see notes)\n${renderTable(cells)}\n\n${renderTargets(targets)}\n`);
   if (hopLatency) process.stdout.write(`\n${renderHopLatency(hopLatency)}\n`);
+  if (options.messages) process.stdout.write(`\n/v1/messages over /v1/chat/completions (corral msgs − corral, same stack):\n${renderMessagesOverChat(cells)}\n`);
   if (options.floor) process.stdout.write(`\nThe hops alone (relay×3 − direct) and Corral beyond them (corral − relay×3):\n${renderFloor(cells)}\n`);
   process.stdout.write(`\nCPU ms per request by process (rq wait = ms the path's processes waited for a free core, busy = machine cores in use, foreign = cores used by processes not ours)\n${renderCpuTable(cells)}\n`);
   for (const note of notes) process.stdout.write(`note: ${note}\n`);

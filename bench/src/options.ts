@@ -25,6 +25,8 @@ export interface BenchOptions {
   auth: boolean;
   /** Also measure Ollama's native /api/chat, direct and through Corral, in the streamed cells. */
   native: boolean;
+  /** Also measure Corral's /v1/messages (Anthropic) beside its /v1/chat/completions, on the same stack. */
+  messages: boolean;
   /** Postgres of the accounting service when `auth`. */
   databaseUrl: string;
   /** Directory for edge and worker CPU profiles, when profiling. */
@@ -55,6 +57,7 @@ Direct-to-emulator vs through Corral (edge → NATS → worker → emulator), cl
   --floor                 also run the relay×3 path (three do-nothing TCP relays: what the hops alone cost)
   --auth                  also run Corral with auth + accounting (or BENCH_AUTH=1)
   --no-native             skip the /api/chat paths (Ollama's native API, direct and through Corral; streamed cells)
+  --no-messages           skip the /v1/messages path (Anthropic's dialect on the corral stack)
   --database-url URL      accounting's Postgres (default postgres://postgres@127.0.0.1:5432/corral_bench)
   --profile               CPU-profile edge and worker (or BENCH_PROFILE=1) and print their hotspots
   --profile-dir DIR       where the .cpuprofile files go (default bench/results/profiles)
@@ -98,6 +101,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'quiet-wait': { type: 'string' },
       'retry-noisy': { type: 'string' },
       auth: { type: 'boolean' },
+      messages: { type: 'boolean', default: true },
       floor: { type: 'boolean' },
       native: { type: 'boolean', default: true },
       calibrate: { type: 'boolean', default: true },
@@ -134,6 +138,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     calibrate: values.calibrate !== false && !quick,
     auth: values.auth === true || truthy(env.BENCH_AUTH),
     native: values.native !== false,
+    messages: values.messages !== false,
     databaseUrl: values['database-url'] ?? env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/corral_bench',
     profileDir: profiling ? (values['profile-dir'] ? fromCaller(values['profile-dir']) : `${benchDir}/results/profiles`) : undefined,
     output: values.output ? fromCaller(values.output) : `${benchDir}/results/latest.json`,

@@ -11,6 +11,8 @@ export const PathName = {
   /** The same emulator and Corral, over Ollama's native `/api/chat` (NDJSON) instead of `/v1/chat/completions`. */
   DirectNative: 'directNative',
   CorralNative: 'corralNative',
+  /** The Corral stack of `corral`, asked through Anthropic's `/v1/messages` instead of `/v1/chat/completions`. */
+  CorralMessages: 'corralMessages',
 } as const;
 export type PathName = (typeof PathName)[keyof typeof PathName];
 
@@ -21,10 +23,11 @@ export const PATH_LABELS: Record<PathName, string> = {
   corralAuth: 'corral+auth',
   directNative: 'direct /api',
   corralNative: 'corral /api',
+  corralMessages: 'corral msgs',
 };
 
 /** Every path in the order tables list them. */
-const ALL_PATHS = [PathName.Direct, PathName.Relays, PathName.Corral, PathName.CorralAuth, PathName.DirectNative, PathName.CorralNative] as const;
+const ALL_PATHS = [PathName.Direct, PathName.Relays, PathName.Corral, PathName.CorralAuth, PathName.CorralMessages, PathName.DirectNative, PathName.CorralNative] as const;
 
 /** The paths that are a baseline (nothing is added over them). */
 function isBaseline(name: PathName): boolean {
@@ -74,6 +77,8 @@ export interface CellResult {
   added: Partial<Record<Exclude<PathName, 'direct'>, AddedFigures>>;
   /** Corral against the relay chain: what Corral adds beyond the process hops themselves. */
   overFloor?: AddedFigures;
+  /** Corral's /v1/messages against its /v1/chat/completions on the same stack: what the Anthropic dialect costs. */
+  messagesOverChat?: AddedFigures;
 }
 
 export interface TargetCheck {
@@ -114,12 +119,13 @@ function compare(base: PathResult, through: PathResult): AddedFigures {
 export function compareCell(cell: CellResult): void {
   const direct = cell.paths.direct;
   if (!direct) return;
-  for (const name of [PathName.Relays, PathName.Corral, PathName.CorralAuth] as const) {
+  for (const name of [PathName.Relays, PathName.Corral, PathName.CorralAuth, PathName.CorralMessages] as const) {
     const through = cell.paths[name];
     if (through) cell.added[name] = compare(direct, through);
   }
   if (cell.paths.relays && cell.paths.corral) cell.overFloor = compare(cell.paths.relays, cell.paths.corral);
   if (cell.paths.directNative && cell.paths.corralNative) cell.added.corralNative = compare(cell.paths.directNative, cell.paths.corralNative);
+  if (cell.paths.corral && cell.paths.corralMessages) cell.messagesOverChat = compare(cell.paths.corral, cell.paths.corralMessages);
 }
 
 const TARGET_CONCURRENCY = 16;
@@ -150,6 +156,10 @@ export function checkTargets(cells: CellResult[]): TargetCheck[] {
       const difference = round(native.ttftP50.ms - corral.ttftP50.ms);
       // A native stream may cost less than an OpenAI one (no translation); only costing more is a miss.
       checks.push({ description: `/api/chat added TTFT p50 at most 0.5 ms above /v1/chat/completions' (${where})`, valueMs: difference, limitMs: 0.5, met: difference <= 0.5 });
+    }
+    const messages = cell.messagesOverChat;
+    if (messages) {
+      checks.push({ description: `/v1/messages TTFT p50 within 0.5 ms of /v1/chat/completions (${where})`, valueMs: messages.ttftP50.ms, limitMs: 0.5, met: messages.ttftP50.ms <= 0.5 });
     }
   }
   return checks;
@@ -236,6 +246,19 @@ export function renderFloor(cells: CellResult[]): string {
     lines.push(
       `${where} hops alone: TTFT ${addedText(hops.ttftP50)} p50, ${addedText(hops.ttftP99)} p99;  Corral beyond the hops: TTFT ${addedText(beyond.ttftP50)} p50, ${addedText(beyond.ttftP99)} p99`,
     );
+  }
+  return lines.join('\n');
+}
+
+/** Per cell: what Corral's /v1/messages adds over its /v1/chat/completions on the same stack. */
+export function renderMessagesOverChat(cells: CellResult[]): string {
+  const lines: string[] = [];
+  const sorted = [...cells].sort((a, b) => Number(b.stream) - Number(a.stream) || a.tokenDelayMs - b.tokenDelayMs || a.concurrency - b.concurrency);
+  for (const cell of sorted) {
+    const added = cell.messagesOverChat;
+    if (!added) continue;
+    const where = `${cell.stream ? 'stream' : 'non-stream'} c=${cell.concurrency} ${cell.tokenDelayMs}ms`.padEnd(22);
+    lines.push(`${where} TTFT ${addedText(added.ttftP50)} p50, ${addedText(added.ttftP99)} p99;  latency ${addedText(added.latencyP50)} p50, ${addedText(added.latencyP99)} p99`);
   }
   return lines.join('\n');
 }

@@ -4,22 +4,39 @@
  * layer and the edge write compact JSON, so a non-empty content is `"content":"` followed by
  * anything but the closing quote; a role-only first chunk (`"content":""`) does not count.
  */
-const CONTENT = '"content":"';
-const DONE = 'data: [DONE]';
-/** How an NDJSON stream (Ollama's /api/chat) ends: the final chunk, compact JSON as the edge and Ollama write it. */
-const NDJSON_DONE = '"done":true';
-/** Enough of the previous piece to find a marker split across two network reads. */
-const CARRY = Math.max(CONTENT.length, DONE.length) + 1;
+export interface WireMarkers {
+  /** What opens a content string (`"content":"`); followed by anything but `"`, it is a token. */
+  readonly content: string;
+  /** The frame a finished stream ends with; with `doneInside`, a marker somewhere in its last line. */
+  readonly done: string;
+  /** NDJSON: the final chunk holds the marker (`"done":true`) among its other fields. */
+  readonly doneInside?: boolean;
+}
+
+export const OPENAI_CHAT_WIRE: WireMarkers = { content: '"content":"', done: 'data: [DONE]' };
+/** Anthropic's Messages stream: `text_delta`s carry `"text":"…"` (the block start's `"text":""` is not a token); `message_stop` ends it. */
+/** Ollama's native /api/chat: NDJSON, the final chunk compact JSON with `"done":true`. */
+export const OLLAMA_CHAT_WIRE: WireMarkers = { content: '"content":"', done: '"done":true', doneInside: true };
+export const ANTHROPIC_MESSAGES_WIRE: WireMarkers = { content: '"text":"', done: 'data: {"type":"message_stop"}' };
 
 export class StreamWatcher {
   private pending = '';
   private contentSeen = false;
   private tail = '';
-  private ndjsonDoneSeen = false;
-  private ndjsonCarry = '';
+  private readonly content: string;
+  private readonly done: string;
+  /** Enough of the previous piece to find a marker split across two network reads. */
+  private readonly carry: number;
+  private readonly doneInside: boolean;
+  private doneSeen = false;
+  private doneCarry = '';
 
-  /** `ndjson`: the stream ends with a `"done":true` chunk rather than `[DONE]`. */
-  constructor(private readonly framing: 'sse' | 'ndjson' = 'sse') {}
+  constructor(wire: WireMarkers = OPENAI_CHAT_WIRE) {
+    this.content = wire.content;
+    this.done = wire.done;
+    this.carry = Math.max(wire.content.length, wire.done.length) + 1;
+    this.doneInside = wire.doneInside === true;
+  }
 
   get sawContent(): boolean {
     return this.contentSeen;
@@ -27,24 +44,24 @@ export class StreamWatcher {
 
   /** True once the text read so far ends with the `[DONE]` frame. */
   get sawDone(): boolean {
-    return this.framing === 'ndjson' ? this.ndjsonDoneSeen : this.tail.trimEnd().endsWith(DONE);
+    return this.doneInside ? this.doneSeen : this.tail.trimEnd().endsWith(this.done);
   }
 
   /** Feeds one network read; returns true when it holds the first content token. */
   push(text: string): boolean {
-    this.tail = (this.tail + text).slice(-CARRY * 2);
-    if (this.framing === 'ndjson' && !this.ndjsonDoneSeen) {
-      const window = this.ndjsonCarry + text;
-      this.ndjsonDoneSeen = window.includes(NDJSON_DONE);
-      this.ndjsonCarry = window.slice(-NDJSON_DONE.length);
+    this.tail = (this.tail + text).slice(-this.carry * 2);
+    if (this.doneInside && !this.doneSeen) {
+      const window = this.doneCarry + text;
+      this.doneSeen = window.includes(this.done);
+      this.doneCarry = window.slice(-this.done.length);
     }
     if (this.contentSeen) return false;
     const window = this.pending + text;
     let from = 0;
     for (;;) {
-      const at = window.indexOf(CONTENT, from);
+      const at = window.indexOf(this.content, from);
       if (at < 0) break;
-      const next = at + CONTENT.length;
+      const next = at + this.content.length;
       // The character after the opening quote is in the next read: decide then.
       if (next >= window.length) {
         this.pending = window.slice(at);
@@ -57,7 +74,7 @@ export class StreamWatcher {
       }
       from = next;
     }
-    this.pending = window.slice(-CARRY);
+    this.pending = window.slice(-this.carry);
     return false;
   }
 }

@@ -38,5 +38,11 @@ export const EdgeConfig = z.object({
   IMAGE_FETCH_MAX_BYTES: integer(10 * 1024 * 1024),
   /** Time allowed to fetch one image URL. Default: 10000 ms. */
   IMAGE_FETCH_TIMEOUT_MS: integer(10_000),
+  /**
+   * Key of the HMAC that signs the thinking blocks of /v1/messages answers, so a block sent back is
+   * known to be ours. Give every edge the same one (at least 32 characters): unset, each edge draws a
+   * random key at start, and a block signed by another edge or before a restart is refused. Default: random.
+   */
+  ANTHROPIC_SIGNATURE_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32).optional()),
 });
 export type EdgeConfig = z.infer<typeof EdgeConfig>;

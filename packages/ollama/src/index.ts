@@ -6,6 +6,9 @@ export { NdjsonSplitter } from './ndjson.ts';
 export { keepAliveSchema, durationSeconds, MAX_KEEP_ALIVE_SECONDS } from './keep-alive.ts';
 export { optionFieldSchemas, optionKeys, thinkSchema, extraRequestFields, pickOptions } from './request-fields.ts';
 export { functionParametersSchema } from './tool-parameters.ts';
+export { findExcessiveNesting, MAX_NESTING_DEPTH } from './nesting.ts';
+export { forcedToolCallFormat, parseForcedToolCall } from './forced-tool-call.ts';
+export type { ParsedForcedCall } from './forced-tool-call.ts';
 export { mergeOptions, resolveKeepAlive, resolveThinkOverride } from './overrides.ts';
 export type { ModelOverrides } from './overrides.ts';
 

@@ -25,8 +25,6 @@ export {
 export type { OpenAIError, OpenAIErrorBody, Result } from './errors.ts';
 export { openAIErrorFromNative, nativeErrorMessage } from './native-error.ts';
 export { openAIErrorFromZod, formatParameterPath } from './zod-error.ts';
-// The depth guard every dialect applies to a body before anything walks it recursively.
-export { findExcessiveNesting, MAX_NESTING_DEPTH } from './shared/nesting.ts';
 export { createId, IdPrefix } from './ids.ts';
 export { toModel, toModelList } from './models.ts';
 export type { ModelEntry, OpenAIModel, OpenAIModelList } from './models.ts';

@@ -1,4 +1,5 @@
 import { ErrorDialects } from '../errors/error-dialects.ts';
+import { anthropicErrorBody } from './anthropic/errors.ts';
 import { ollamaErrorBody } from './ollama/errors.ts';
 import { openAIErrorBody } from './openai/errors.ts';
 
@@ -8,5 +9,5 @@ import { openAIErrorBody } from './openai/errors.ts';
  * fallback, for paths no dialect owns and connections refused before there is a path.
  */
 export function errorDialects(): ErrorDialects {
-  return new ErrorDialects({ '/v1': openAIErrorBody, '/api': (error) => ollamaErrorBody(error) }, openAIErrorBody);
+  return new ErrorDialects({ '/v1': openAIErrorBody, '/v1/messages': anthropicErrorBody, '/api': (error) => ollamaErrorBody(error) }, openAIErrorBody);
 }

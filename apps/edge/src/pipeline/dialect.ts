@@ -52,6 +52,8 @@ export interface Dialect<Request, Chunk = Record<string, unknown>> {
    * parsed, for dialects whose messages name what was asked (Ollama's `model "x" not found`).
    */
   renderError(error: HttpError, request?: Request): unknown;
+  /** The status of an error answer when the dialect uses its own (Anthropic's 529 for no capacity); else the error's. */
+  errorStatus?(error: HttpError): number;
   /** Validates a body into the dialect's request. */
   parse(body: unknown): Request;
   /** The model the request names, and whether it asks for a stream (recorded on its usage row). */

@@ -143,6 +143,6 @@ class GenerationRun<Request, Chunk> {
     if (httpError.status >= 500 && httpError.kind === FailureKind.Internal) this.context.logger.error({ err: error, requestId: exchange.scope.requestId }, 'request failed');
     exchange.fail(httpError);
     const headers: Record<string, string> = httpError.extra.retryAfterSeconds !== undefined ? { 'retry-after': String(httpError.extra.retryAfterSeconds) } : {};
-    this.sink.sendJson(httpError.status, this.dialect.renderError(httpError, this.request), headers);
+    this.sink.sendJson(this.dialect.errorStatus?.(httpError) ?? httpError.status, this.dialect.renderError(httpError, this.request), headers);
   }
 }

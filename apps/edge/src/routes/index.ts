@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EdgeContext } from '../context.ts';
+import { registerAnthropicRoutes } from './anthropic/messages.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerOllamaGenerationRoutes } from './ollama/generation.ts';
 import { registerOllamaManagementRefusals } from './ollama/management.ts';
@@ -19,6 +20,7 @@ export function registerRoutes(app: FastifyInstance, context: EdgeContext): void
   registerCompletionsRoute(app, context);
   registerEmbeddingsRoute(app, context);
   registerResponsesRoutes(app, context);
+  registerAnthropicRoutes(app, context);
   registerOllamaRootRoute(app);
   registerOllamaModelRoutes(app, context);
   void app.register(async (ollama) => {

@@ -5,7 +5,7 @@ import { parseEmbeddingsRequest } from '../embeddings/request-schema.ts';
 import type { Result } from '../errors.ts';
 import { parseResponsesRequest } from '../responses/request-schema.ts';
 import { describeValue, excerpt } from './excerpt.ts';
-import { findExcessiveNesting, MAX_NESTING_DEPTH } from './nesting.ts';
+import { findExcessiveNesting, MAX_NESTING_DEPTH } from '@corral/ollama';
 
 /** `levels` objects nested in one another, `{"a":{"a":…}}`. */
 function nestedObjects(levels: number): unknown {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { failure, invalidRequest, ok, type OpenAIError, type Result } from '../errors.ts';
 import { formatParameterPath, openAIErrorFromZod } from '../zod-error.ts';
-import { findExcessiveNesting, MAX_NESTING_DEPTH } from './nesting.ts';
+import { findExcessiveNesting, MAX_NESTING_DEPTH } from '@corral/ollama';
 import { describedLength } from './schema-path.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { parseNativeRequest, type NativeParse } from '@corral/ollama';
-import { findExcessiveNesting, formatParameterPath, MAX_NESTING_DEPTH } from '@corral/openai';
+import { findExcessiveNesting, MAX_NESTING_DEPTH, parseNativeRequest, type NativeParse } from '@corral/ollama';
+import { formatParameterPath } from '@corral/openai';
 import type { z } from 'zod';
 import { excerpt } from '../../errors/excerpt.ts';
 import { FailureKind, HttpError } from '../../errors/http-error.ts';
