@@ -28,10 +28,14 @@ export class ChatAnswer {
   private readonly toolCalls: ToolCall[] = [];
   private readonly logprobs: Logprob[] = [];
 
-  constructor(
-    private readonly model: string,
-    private readonly keepToolCalls: boolean,
-  ) {}
+  private readonly model: string;
+  private readonly keepToolCalls: boolean;
+
+  // Plain fields, not parameter properties: the package also loads under Node's type stripping.
+  constructor(model: string, keepToolCalls: boolean) {
+    this.model = model;
+    this.keepToolCalls = keepToolCalls;
+  }
 
   push(chunk: Partial<ChatChunk>): void {
     const message = chunk.message;
@@ -67,7 +71,11 @@ export class GenerateAnswer {
   private readonly toolCalls: ToolCall[] = [];
   private readonly logprobs: Logprob[] = [];
 
-  constructor(private readonly model: string) {}
+  private readonly model: string;
+
+  constructor(model: string) {
+    this.model = model;
+  }
 
   push(chunk: Partial<GenerateChunk>): void {
     if (typeof chunk.response === 'string') this.response += chunk.response;
