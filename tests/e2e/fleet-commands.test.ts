@@ -65,6 +65,10 @@ describe('cordon, uncordon and drain a worker of a running fleet', () => {
     await Promise.all(Array.from({ length: 8 }, (_, index) => ask(`while cordoned ${index}`)));
     expect(servedBy(1, 'while cordoned')).toHaveLength(8);
     expect(servedBy(0, 'while cordoned')).toHaveLength(0);
+    // Readiness counts only workers that take new jobs: the cordoned one is heard from but unavailable.
+    await expect
+      .poll(async () => (await fetch(`${stack.edgeUrl}/readyz`)).json(), { timeout: 5_000 })
+      .toEqual({ status: 'ready', nats: 'connected', workers: 1, unavailableWorkers: 1 });
 
     const { content, finishReason } = await running.rest();
     expect(finishReason).toBe('stop');

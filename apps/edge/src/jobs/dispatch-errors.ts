@@ -20,7 +20,7 @@ export function exhaustedError(fleet: FleetTable, model: string, route: RouteDec
     return new JobError(ErrorCode.UpstreamUnavailable, `the Ollama behind every worker serving '${model}' is not answering; try again shortly`, { retryAfterSeconds });
   }
   if (route.candidates.length === 0) {
-    return new JobError(ErrorCode.WorkerFull, `every worker serving '${model}' is busy or draining; try again shortly`, { retryAfterSeconds });
+    return new JobError(ErrorCode.WorkerFull, `every worker serving '${model}' is busy, draining or cordoned; try again shortly`, { retryAfterSeconds });
   }
   if (lastRefusal && !lastRefusal.retryable) return toJobError(lastRefusal, retryAfterSeconds);
   return new JobError(ErrorCode.WorkerFull, `no worker could take the request for '${model}'; try again shortly`, { retryAfterSeconds });
