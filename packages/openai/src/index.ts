@@ -136,3 +136,5 @@ export {
   type FileRecord,
 } from './files/file-object.ts';
 export { parseFileListQuery, listFilePage, type FileListQuery, type FileList } from './files/list-query.ts';
+export { validateBatchInput, BatchInputErrorCode, BATCH_ENDPOINTS, BATCH_INPUT_LIMITS, type BatchError, type BatchEndpoint, type BatchInputOptions, type BatchInputValidation } from './batches/validate-input.ts';
+export { jsonlLines } from './batches/input-lines.ts';
