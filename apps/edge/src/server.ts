@@ -1,5 +1,5 @@
 import { createLogger } from '@corral/log';
-import { configureBlobBucket, connectBus } from '@corral/bus';
+import { configureBlobBucket, configureFileStore, connectBus } from '@corral/bus';
 import type { EdgeConfig } from '@corral/config';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +51,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   });
   const bus = await connectBus({ servers: config.NATS_URL, name: edgeId, prefix: config.CORRAL_PREFIX, ownerId: edgeId });
   configureBlobBucket(bus, { maxBucketBytes: config.BLOB_BUCKET_MAX_BYTES });
+  configureFileStore(bus, { maxBucketBytes: config.FILES_BUCKET_MAX_BYTES });
   const fleet = new FleetTable();
   fleet.start(bus);
   const dispatcher = new Dispatcher(bus, fleet, {
@@ -69,7 +70,10 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
-  installExpectationHandling(app.server, dialects, config.BODY_LIMIT_BYTES);
+  // File uploads have their own cap (FILES_MAX_BYTES, plus the form's own framing), not the JSON body limit.
+  installExpectationHandling(app.server, dialects, (request) =>
+    request.method === 'POST' && /^\/+v1\/files\/*(\?|$)/.test(request.url ?? '') ? config.FILES_MAX_BYTES + 1024 * 1024 : config.BODY_LIMIT_BYTES,
+  );
   installRequestId(app);
   installShutdownRefusal(app, dialects);
   installErrorHandling(app, dialects);

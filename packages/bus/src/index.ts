@@ -8,5 +8,6 @@ export type { JsMsg } from '@nats-io/jetstream';
 export { callAccounting, AccountingCallError } from './accounting-client.ts';
 export { sendWorkerCommand, WorkerCommandError, type SendWorkerCommandOptions } from './worker-command-client.ts';
 export { putBlob, readBlob, takeBlob, deleteBlob, listBlobs, deleteBlobBucket, ensureBlobBucket, configureBlobBucket, maxInlinePayload, BlobError, BlobFailure, BLOB_DEFAULTS, type BlobBucketOptions } from './blobs.ts';
+export { putFileContent, completeFile, fileInfo, listFiles, readFileContent, deleteFile, deleteFileStore, configureFileStore, FileStoreError, FileStoreFailure, FILE_STORE_DEFAULTS, type FileStoreOptions, type StoredFile, type StoredFileMeta } from './files.ts';
 export { StorageReservationError, STORAGE_RESOURCES_EXCEEDED } from './storage.ts';
 export { retryBackoff } from './retry.ts';

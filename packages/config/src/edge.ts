@@ -4,6 +4,16 @@ import { blobSettings, boolean, busSettings, integer, optionalString } from './s
 export const EdgeConfig = z.object({
   ...busSettings,
   ...blobSettings,
+  /**
+   * Disk cap of the object store bucket holding the files uploaded to /v1/files, reserved on the
+   * JetStream server when the bucket is created (on the first file operation). 0: no cap. Default: 10 GiB.
+   */
+  FILES_BUCKET_MAX_BYTES: integer(10 * 1024 ** 3),
+  /**
+   * Largest file one upload to /v1/files may carry (OpenAI's limit is 512 MB; batch inputs are held
+   * to 200 MB as well). It replaces BODY_LIMIT_BYTES for that route alone. Default: 512 MiB.
+   */
+  FILES_MAX_BYTES: integer(512 * 1024 ** 2),
   /** HTTP port. Default: 8080. */
   PORT: integer(8080),
   /** Listen address. Default: 0.0.0.0. */

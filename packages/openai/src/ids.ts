@@ -34,5 +34,6 @@ export const IdPrefix = {
   reasoning: 'rs_',
   functionCall: 'fc_',
   functionCallOutput: 'fco_',
+  file: 'file-',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];

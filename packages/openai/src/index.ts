@@ -120,3 +120,21 @@ export type {
   ResponseUsage,
   SummaryTextPart,
 } from './responses/wire-types.ts';
+export {
+  FilePurpose,
+  FILE_LIMITS,
+  createFileId,
+  toOpenAIFile,
+  deletedFile,
+  fileNotFound,
+  parsePurpose,
+  maxBytesFor,
+  fileTooLarge,
+  checkFileForPurpose,
+  checkUploadField,
+  type OpenAIFile,
+  type FileRecord,
+} from './files/file-object.ts';
+export { parseFileListQuery, listFilePage, type FileListQuery, type FileList } from './files/list-query.ts';
+export { validateBatchInput, BatchInputErrorCode, BATCH_ENDPOINTS, BATCH_INPUT_LIMITS, type BatchError, type BatchEndpoint, type BatchInputOptions, type BatchInputValidation } from './batches/validate-input.ts';
+export { jsonlLines } from './batches/input-lines.ts';

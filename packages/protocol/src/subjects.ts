@@ -52,7 +52,7 @@ export interface Subjects {
   usageWildcard(): string;
   /** JetStream stream / KV and object store bucket names (no dots allowed there). */
   streamName(name: 'usage'): string;
-  bucketName(name: 'keys' | 'models' | 'teams' | 'blobs'): string;
+  bucketName(name: 'keys' | 'models' | 'teams' | 'blobs' | 'files'): string;
 }
 
 export function createSubjects(prefix = 'corral'): Subjects {

@@ -77,13 +77,13 @@ function answerUnmetExpectation(dialects: ErrorDialects, request: IncomingMessag
   response.end(body);
 }
 
-export function installExpectationHandling(server: Server, dialects: ErrorDialects, bodyLimit: number): void {
+export function installExpectationHandling(server: Server, dialects: ErrorDialects, bodyLimitFor: (request: IncomingMessage) => number): void {
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => answerUnmetExpectation(dialects, request, response));
   // A client that asks before uploading (`Expect: 100-continue`, curl does for bodies over 1 MB) is
   // told to go on only when its body can be accepted; one over the limit goes straight to the
   // router, which answers the 413 before a byte of the body was sent.
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
-    if (!(Number(request.headers['content-length']) > bodyLimit)) response.writeContinue();
+    if (!(Number(request.headers['content-length']) > bodyLimitFor(request))) response.writeContinue();
     server.emit('request', request, response);
   });
 }

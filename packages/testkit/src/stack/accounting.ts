@@ -1,4 +1,4 @@
-import { connectBus, decodeWith, deleteBlobBucket, deleteKv, deleteUsageStream, encodeJson, type Bus } from '@corral/bus';
+import { connectBus, decodeWith, deleteBlobBucket, deleteFileStore, deleteKv, deleteUsageStream, encodeJson, type Bus } from '@corral/bus';
 import { AccountingReply, PROTOCOL_VERSION, accountingOperations } from '@corral/protocol';
 
 async function withBus<T>(natsUrl: string, prefix: string, use: (bus: Bus) => Promise<T>): Promise<T> {
@@ -44,5 +44,6 @@ export async function removeBusState(natsUrl: string, prefix: string): Promise<v
     await deleteKv(bus, 'models');
     await deleteKv(bus, 'teams');
     await deleteBlobBucket(bus);
+    await deleteFileStore(bus);
   });
 }

@@ -7,10 +7,13 @@
 export const TEST_STORAGE_LIMITS = {
   usageStreamMaxBytes: 32 * 1024 ** 2,
   blobBucketMaxBytes: 128 * 1024 ** 2,
+  /** Room for the largest file a test uploads (20 MB) and a few small ones. */
+  filesBucketMaxBytes: 64 * 1024 ** 2,
 } as const;
 
 /** The same caps as the services' environment. */
 export const testStorageEnv: Record<string, string> = {
   USAGE_STREAM_MAX_BYTES: String(TEST_STORAGE_LIMITS.usageStreamMaxBytes),
   BLOB_BUCKET_MAX_BYTES: String(TEST_STORAGE_LIMITS.blobBucketMaxBytes),
+  FILES_BUCKET_MAX_BYTES: String(TEST_STORAGE_LIMITS.filesBucketMaxBytes),
 };
