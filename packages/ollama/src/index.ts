@@ -7,6 +7,9 @@ export { keepAliveSchema, durationSeconds, MAX_KEEP_ALIVE_SECONDS } from './keep
 export { optionFieldSchemas, optionKeys, thinkSchema, extraRequestFields, pickOptions } from './request-fields.ts';
 export { functionParametersSchema } from './tool-parameters.ts';
 export { findExcessiveNesting, MAX_NESTING_DEPTH } from './nesting.ts';
+// Shared by every dialect's validation messages.
+export { excerpt, MAX_EXCERPT_LENGTH } from './excerpt.ts';
+export { mostSpecificIssue } from './zod-issue.ts';
 export { forcedToolCallFormat, parseForcedToolCall } from './forced-tool-call.ts';
 export type { ParsedForcedCall } from './forced-tool-call.ts';
 export { mergeOptions, resolveKeepAlive, resolveThinkOverride } from './overrides.ts';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { invalidRequest, invalidValue, missingParameter, type OpenAIError } from './errors.ts';
-import { excerpt } from './shared/excerpt.ts';
+import { excerpt, mostSpecificIssue } from '@corral/ollama';
 
 type Issue = z.core.$ZodIssue;
 
@@ -15,23 +15,6 @@ export function formatParameterPath(path: readonly PropertyKey[]): string {
     else rendered += (rendered === '' ? '' : '.') + excerpt(String(segment));
   }
   return rendered;
-}
-
-/**
- * A failed union reports every branch; the branch that got furthest into the value names the
- * real mistake (`messages[0].content[1].image_url` rather than "expected string").
- */
-function mostSpecificIssue(issue: Issue, prefix: readonly PropertyKey[]): { issue: Issue; path: PropertyKey[] } {
-  const path = [...prefix, ...issue.path];
-  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
-  let best: { issue: Issue; path: PropertyKey[] } | undefined;
-  for (const branch of issue.errors) {
-    const first = branch[0];
-    if (first === undefined) continue;
-    const candidate = mostSpecificIssue(first, path);
-    if (best === undefined || candidate.path.length > best.path.length) best = candidate;
-  }
-  return best !== undefined && best.path.length > path.length ? best : { issue, path };
 }
 
 function describeInput(input: unknown): string {
@@ -56,7 +39,7 @@ function unionMessage(issue: Issue): string {
 export function openAIErrorFromZod(error: z.ZodError): OpenAIError {
   const first = error.issues[0];
   if (first === undefined) return invalidRequest('Invalid request body.');
-  const { issue, path } = mostSpecificIssue(first, []);
+  const { issue, path } = mostSpecificIssue(first);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const param = formatParameterPath([...path, key]);

@@ -1,8 +1,7 @@
-import type { ModelOverrides, ThinkValue } from '@corral/ollama';
+import { excerpt, type ModelOverrides, type ThinkValue } from '@corral/ollama';
 import { validTraceparent } from '@corral/protocol';
 import type { IncomingHeaders } from '../auth/authenticate.ts';
 import type { EdgeContext } from '../context.ts';
-import { excerpt } from '../errors/excerpt.ts';
 import { FailureKind, HttpError } from '../errors/http-error.ts';
 import { identifyCaller, type Caller } from './access.ts';
 import type { Limit } from './rate-limiter.ts';

@@ -1,11 +1,7 @@
-/** Longest piece of a caller's value an error message repeats. */
-export const MAX_EXCERPT_LENGTH = 64;
+import { excerpt } from '@corral/ollama';
 
-/** A caller's text as an error message quotes it: cut to a bounded length (a 1 MB id is not echoed back). */
-export function excerpt(text: string, maxLength: number = MAX_EXCERPT_LENGTH): string {
-  if (text.length <= maxLength) return text;
-  return `${text.slice(0, maxLength)}… (${text.length} characters)`;
-}
+// excerpt lives in @corral/ollama, shared by every dialect; re-exported for this package's modules.
+export { excerpt } from '@corral/ollama';
 
 /**
  * A caller's value named in a validation message: scalars quoted as JSON (strings cut), objects and

@@ -1,7 +1,6 @@
-import { findExcessiveNesting, MAX_NESTING_DEPTH, parseNativeRequest, type NativeParse } from '@corral/ollama';
+import { excerpt, findExcessiveNesting, MAX_NESTING_DEPTH, parseNativeRequest, type NativeParse } from '@corral/ollama';
 import { formatParameterPath } from '@corral/openai';
 import type { z } from 'zod';
-import { excerpt } from '../../errors/excerpt.ts';
 import { FailureKind, HttpError } from '../../errors/http-error.ts';
 
 /** Ollama's error envelope: `{"error": "…"}`, what ollama-js and Open WebUI read. */
