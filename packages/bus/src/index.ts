@@ -11,3 +11,28 @@ export { putBlob, readBlob, takeBlob, deleteBlob, listBlobs, deleteBlobBucket, e
 export { putFileContent, completeFile, fileInfo, listFiles, readFileContent, deleteFile, deleteFileStore, configureFileStore, FileStoreError, FileStoreFailure, FILE_STORE_DEFAULTS, type FileStoreOptions, type StoredFile, type StoredFileMeta } from './files.ts';
 export { StorageReservationError, STORAGE_RESOURCES_EXCEEDED } from './storage.ts';
 export { retryBackoff } from './retry.ts';
+export {
+  ensureBatchQueues,
+  createBatchRecord,
+  getBatchRecord,
+  updateBatchRecord,
+  deleteBatchRecord,
+  listBatchRecords,
+  enqueueBatchUnit,
+  enqueueBatchControl,
+  pendingBatchUnits,
+  purgeBatchUnits,
+  openBatchWorkPuller,
+  openBatchControlPuller,
+  putBatchPart,
+  hasBatchPart,
+  listBatchParts,
+  readBatchPart,
+  deleteBatchParts,
+  deleteBatchStores,
+  cancelBatch,
+  type BatchQueueOptions,
+  type BatchPuller,
+  type BatchPartKind,
+  type BatchPartEntry,
+} from './batches.ts';

@@ -5,7 +5,7 @@ import type { Bus } from './bus.ts';
 import { decodeWith, encodeJson } from './codec.ts';
 import { retryBackoff } from './retry.ts';
 
-export type KvBucketName = 'keys' | 'models' | 'teams';
+export type KvBucketName = 'keys' | 'models' | 'teams' | 'batches';
 
 export interface KvBucket {
   readonly name: string;

@@ -29,6 +29,8 @@ export const Heartbeat = z.object({
   /** Hard cap: above it the worker refuses jobs. */
   maxInflight: z.number().int().positive(),
   inflight: z.number().int().nonnegative(),
+  /** Of `inflight`, the jobs of batch lines (the fleet view shows batch and interactive work apart). */
+  batchInflight: z.number().int().nonnegative().optional(),
   draining: z.boolean(),
   /** Cordoned by an operator: takes no new jobs, finishes its own (edges route around it). */
   cordoned: z.boolean().optional(),

@@ -1,7 +1,21 @@
 export { PROTOCOL_VERSION } from './version.ts';
 export { createSubjects, type Subjects, type AccountingOperation } from './subjects.ts';
 export { ErrorCode, BusError } from './errors.ts';
-export { Job, JobKind, Cancel, BlobName } from './job.ts';
+export { Job, JobKind, JobLane, Cancel, BlobName } from './job.ts';
+export {
+  BatchStatus,
+  BatchStop,
+  BatchErrorEntry,
+  BatchRequestCounts,
+  BatchTokenUsage,
+  BatchRecord,
+  BatchWorkLine,
+  BatchWorkUnit,
+  BatchControl,
+  BatchControlOp,
+  isTerminalBatchStatus,
+  type BatchPartSummary,
+} from './batches/batch.ts';
 export { validTraceparent } from './trace-context.ts';
 export { Usage, Accept, Refuse, Chunk, Final, Failure, KeepAlive, WorkerReply } from './reply.ts';
 export { encodeJob, encodeCancel, encodeAccept, encodeRefuse, encodeRawChunk, encodeFinal, encodeFinalByReference, encodeFailure, encodeKeepAlive } from './job-stream/encode.ts';

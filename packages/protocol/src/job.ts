@@ -20,7 +20,16 @@ const jobFields = {
   keyId: z.string().optional(),
   /** W3C trace context of the caller's request (see validTraceparent), passed on to Ollama. */
   traceparent: z.string().max(512).optional(),
+  /**
+   * `batch` for a line of a batch: the worker takes it only on a slot interactive work leaves free,
+   * and gives the slot back (cancels it, retryable) when an interactive job would otherwise queue.
+   * Absent means interactive.
+   */
+  lane: z.enum(['interactive', 'batch']).optional(),
 };
+
+export const JobLane = { Interactive: 'interactive', Batch: 'batch' } as const;
+export type JobLane = (typeof JobLane)[keyof typeof JobLane];
 
 /**
  * The canonical job: an Ollama native request body (/api/chat, /api/generate or /api/embed) plus

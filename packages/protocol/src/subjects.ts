@@ -51,8 +51,14 @@ export interface Subjects {
   usage(requestId: string): string;
   usageWildcard(): string;
   /** JetStream stream / KV and object store bucket names (no dots allowed there). */
-  streamName(name: 'usage'): string;
-  bucketName(name: 'keys' | 'models' | 'teams' | 'blobs' | 'files'): string;
+  /** Batch work units of one batch (JetStream work queue), and all of them. */
+  batchWork(batchId: string): string;
+  batchWorkWildcard(): string;
+  /** Whole-batch work (validate, finalize) for one batch, and all of it. */
+  batchControl(batchId: string): string;
+  batchControlWildcard(): string;
+  streamName(name: 'usage' | 'batch_work' | 'batch_control'): string;
+  bucketName(name: 'keys' | 'models' | 'teams' | 'blobs' | 'files' | 'batches' | 'batch_parts'): string;
 }
 
 export function createSubjects(prefix = 'corral'): Subjects {
@@ -69,6 +75,10 @@ export function createSubjects(prefix = 'corral'): Subjects {
     accounting: (operation) => `${prefix}.accounting.${operation}`,
     usage: (requestId) => `${prefix}.usage.${assertToken('request id', requestId)}`,
     usageWildcard: () => `${prefix}.usage.>`,
+    batchWork: (batchId) => `${prefix}.batch.work.${assertToken('batch id', batchId)}`,
+    batchWorkWildcard: () => `${prefix}.batch.work.*`,
+    batchControl: (batchId) => `${prefix}.batch.control.${assertToken('batch id', batchId)}`,
+    batchControlWildcard: () => `${prefix}.batch.control.*`,
     streamName: (name) => `${upper}_${name.toUpperCase()}`,
     bucketName: (name) => `${prefix}_${name}`,
   };
