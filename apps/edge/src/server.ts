@@ -14,6 +14,7 @@ import { installRequestId, newRequestId } from './http/request-id.ts';
 import { routingErrorAnswerer } from './http/routing-errors.ts';
 import { installShutdownRefusal } from './http/shutdown.ts';
 import { createKeyTable } from './auth/key-table.ts';
+import { openBatchTable, startBatchRunners } from './batches/batch-work.ts';
 import { createTeamTable } from './auth/team-table.ts';
 import { Dispatcher } from './jobs/dispatcher.ts';
 import { createModelTable } from './model-config/model-table.ts';
@@ -66,7 +67,9 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   const usage = createUsagePublisher(bus, { logger: app.log });
   // Serve only once the replicated configuration is in memory, so no valid key is refused at boot.
   await Promise.all([keys?.ready, teams?.ready, models.ready]);
-  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, usage, limits: new RateLimiter(), logger: app.log };
+  const batches = await openBatchTable({ bus, config, logger: app.log });
+  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, batches, usage, limits: new RateLimiter(), logger: app.log };
+  const batchRunners = startBatchRunners(context);
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
@@ -92,6 +95,8 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     url,
     async close() {
       await app.close();
+      await batchRunners.stop();
+      batches.close();
       fleet.stop();
       await usage.flush(5000);
       keys?.close();

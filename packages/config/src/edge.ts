@@ -14,6 +14,23 @@ export const EdgeConfig = z.object({
    * to 200 MB as well). It replaces BODY_LIMIT_BYTES for that route alone. Default: 512 MiB.
    */
   FILES_MAX_BYTES: integer(512 * 1024 ** 2),
+  /** Whether this edge runs batch work (validates, executes and finalizes batches). Default: true. */
+  BATCH_RUNNER: boolean(true),
+  /** Request lines per work unit (the queue's message; a redelivered unit runs again). Default: 128. */
+  BATCH_UNIT_LINES: integer(128),
+  /** Work units one edge runs at once. Default: 16. */
+  BATCH_MAX_UNITS: integer(16),
+  /** Inputs one coalesced /api/embed call of batch embeddings lines carries at most. Default: 512. */
+  BATCH_EMBED_MAX_INPUTS: integer(512),
+  /** How long a unit may go without a sign of life from its edge before another edge runs it. Default: 60 s. */
+  BATCH_ACK_WAIT_MS: integer(60_000),
+  /**
+   * How long the completion window "24h" really lasts, in seconds: lower it only to see expiry in a
+   * test. Default: 86400.
+   */
+  BATCH_COMPLETION_WINDOW_SECONDS: integer(86_400),
+  /** How often an edge looks for batches that finished or expired. Default: 1000 ms. */
+  BATCH_SWEEP_INTERVAL_MS: integer(1000),
   /** HTTP port. Default: 8080. */
   PORT: integer(8080),
   /** Listen address. Default: 0.0.0.0. */

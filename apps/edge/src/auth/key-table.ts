@@ -7,6 +7,8 @@ export interface KeyTable {
   readonly ready: Promise<void>;
   /** The record of a presented key, or undefined when it is unknown. No network round trip. */
   lookup(plaintext: string): KeyRecord | undefined;
+  /** The record of a key by its id (a batch runs as the key that created it). */
+  byId(keyId: string): KeyRecord | undefined;
   size(): number;
   close(): void;
 }
@@ -19,8 +21,21 @@ export interface KeyTable {
  */
 export function createKeyTable(bus: Bus, options: { onInvalid?: (hash: string, error: unknown) => void } = {}): KeyTable {
   const records = new Map<string, KeyRecord>();
+  const idOfHash = new Map<string, string>();
+  const recordsById = new Map<string, KeyRecord>();
   const mirror = mirrorKv(bus, 'keys', KeyRecord, {
-    onChange: (hash, record) => (record ? records.set(hash, record) : records.delete(hash)),
+    onChange: (hash, record) => {
+      const previousId = idOfHash.get(hash);
+      if (previousId !== undefined) recordsById.delete(previousId);
+      if (record) {
+        records.set(hash, record);
+        idOfHash.set(hash, record.id);
+        recordsById.set(record.id, record);
+      } else {
+        records.delete(hash);
+        idOfHash.delete(hash);
+      }
+    },
     ...(options.onInvalid ? { onInvalid: options.onInvalid } : {}),
   });
   return {
@@ -29,6 +44,7 @@ export function createKeyTable(bus: Bus, options: { onInvalid?: (hash: string, e
       if (!looksLikeApiKey(plaintext)) return undefined;
       return records.get(hashApiKey(plaintext));
     },
+    byId: (keyId) => recordsById.get(keyId),
     size: () => records.size,
     close: () => mirror.stop(),
   };

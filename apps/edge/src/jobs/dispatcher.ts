@@ -6,13 +6,14 @@ import { Dispatch } from './dispatch.ts';
 import type { DispatcherOptions, JobRun, JobSpec } from './job-run.ts';
 import { WorkerLosses } from './worker-losses.ts';
 
-export type { DispatcherOptions, JobEvent, JobRun, JobSpec } from './job-run.ts';
+import type { JobDispatcher } from './job-run.ts';
+export type { DispatcherOptions, JobDispatcher, JobEvent, JobRun, JobSpec } from './job-run.ts';
 
 /**
  * Sends jobs to workers and turns their streamed replies into an ordered event stream: one
  * Dispatch per request (see dispatch.ts), one Attempt per worker it tries (see attempt.ts).
  */
-export class Dispatcher {
+export class Dispatcher implements JobDispatcher {
   private readonly context: AttemptContext;
 
   constructor(

@@ -18,6 +18,13 @@ export interface JobRun {
   cancel(reason: string): void;
 }
 
+/** What the pipeline runs jobs through: the fleet's dispatcher, or one that wraps it (a batch's embeddings coalescer). */
+export interface JobDispatcher {
+  run(spec: JobSpec): JobRun;
+  /** How many more jobs for `model` the fleet can take right now. */
+  spareSlots(model: string): number;
+}
+
 export interface DispatcherOptions {
   acceptTimeoutMs: number;
   idleTimeoutMs: number;

@@ -36,6 +36,27 @@ function refuse(code: KeyRefusal): never {
   throw new HttpError(401, FailureKind.Authentication, REFUSAL_MESSAGES[code], { code: 'invalid_api_key' });
 }
 
+/**
+ * The caller behind a key known by id (a batch line runs as the key that created its batch), checked
+ * now as a presented key would be: revoked, expired or over budget refuses it the same way.
+ */
+export function identifyKey(directory: Directory, keyId: string): Caller {
+  const { keys, teams } = directory;
+  if (!keys) return ANONYMOUS;
+  const now = Date.now();
+  const check = checkKey(keys.byId(keyId), now);
+  if (!check.ok) refuse(check.code);
+  return callerOf(check.record, teams, now);
+}
+
+function callerOf(record: KeyRecord, teams: TeamTable | undefined, now: number): Caller {
+  // Without a team table every team is unknown: a key of a team is refused, never let through unbounded.
+  const teamCheck = checkTeam(record, (id) => teams?.lookup(id), now);
+  if (!teamCheck.ok) refuse(teamCheck.code);
+  const team = teamCheck.team;
+  return { key: record, team, mayUse: (model) => canUseModel(record, model) && (team === undefined || canUseModel(team, model)) };
+}
+
 /** Authenticates from the in-memory key and team tables: no network round trip on the request path. */
 export function identifyCaller(directory: Directory, headers: IncomingHeaders): Caller {
   const { keys, teams } = directory;
@@ -49,10 +70,5 @@ export function identifyCaller(directory: Directory, headers: IncomingHeaders): 
   const now = Date.now();
   const check = checkKey(keys.lookup(presented), now);
   if (!check.ok) refuse(check.code);
-  const record = check.record;
-  // Without a team table every team is unknown: a key of a team is refused, never let through unbounded.
-  const teamCheck = checkTeam(record, (id) => teams?.lookup(id), now);
-  if (!teamCheck.ok) refuse(teamCheck.code);
-  const team = teamCheck.team;
-  return { key: record, team, mayUse: (model) => canUseModel(record, model) && (team === undefined || canUseModel(team, model)) };
+  return callerOf(check.record, teams, now);
 }

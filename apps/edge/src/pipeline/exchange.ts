@@ -1,9 +1,9 @@
 import { excerpt, type ModelOverrides, type ThinkValue } from '@corral/ollama';
-import { validTraceparent } from '@corral/protocol';
+import { validTraceparent, type JobLane } from '@corral/protocol';
 import type { IncomingHeaders } from '../auth/authenticate.ts';
 import type { EdgeContext } from '../context.ts';
 import { FailureKind, HttpError } from '../errors/http-error.ts';
-import { identifyCaller, type Caller } from './access.ts';
+import { identifyCaller, identifyKey, type Caller } from './access.ts';
 import type { Limit } from './rate-limiter.ts';
 import { RequestScope } from './request-scope.ts';
 
@@ -25,6 +25,9 @@ export interface ExchangeIdentity {
   requestId: string;
   endpoint: string;
   headers: IncomingHeaders;
+  /** Runs as this key instead of one presented in the headers (a batch line runs as its batch's key). */
+  keyId?: string;
+  lane?: JobLane;
 }
 
 /**
@@ -47,16 +50,24 @@ export class Exchange {
     this.traceparent = validTraceparent(identity.headers.traceparent);
   }
 
+  /** The lane its jobs travel in (a batch line's take only idle capacity). */
+  get lane(): JobLane {
+    return this.identity.lane ?? 'interactive';
+  }
+
   get keyId(): string | null {
     return this.caller?.key?.id ?? null;
   }
 
   /** Authenticates and applies the rate limits of the key and of its team. Throws an HttpError for the caller. */
   authenticate(): Caller {
-    const caller = identifyCaller(this.context, this.identity.headers);
+    const { keyId, headers } = this.identity;
+    const caller = keyId === undefined ? identifyCaller(this.context, headers) : identifyKey(this.context, keyId);
     this.caller = caller;
     this.scope.keyId = caller.key?.id ?? null;
-    const limits = limitsOf(caller);
+    // Request-rate limits guard interactive capacity; batch lines only ever use what it leaves idle.
+    // Budgets still apply to them: a spent budget refuses a line like any request (insufficient_quota).
+    const limits = this.lane === 'batch' ? [] : limitsOf(caller);
     if (limits.length > 0) {
       const refusal = this.context.limits.admit(limits);
       if (refusal) {

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Dispatcher, JobEvent, JobRun, JobSpec } from '../jobs/dispatcher.ts';
+import type { JobDispatcher, JobEvent, JobRun, JobSpec } from '../jobs/dispatcher.ts';
 
 export interface ChoiceEvent {
   choice: number;
@@ -29,7 +29,7 @@ export class FanOut {
   private cancelled = false;
 
   constructor(
-    private readonly dispatcher: Dispatcher,
+    private readonly dispatcher: JobDispatcher,
     private readonly specs: readonly JobSpec[],
   ) {
     // The first batch starts now: a request cancelled before it is read still has a run to fail.

@@ -6,6 +6,7 @@ import { TEST_STORAGE_LIMITS, testStorageEnv } from '@corral/testkit/testing';
 import type { FastifyBaseLogger } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchTable } from '../batches/batch-table.ts';
 import type { EdgeContext } from '../context.ts';
 import { chatCompletionsDialect } from '../dialects/openai/chat-completions.ts';
 import { FleetTable } from '../fleet/fleet-table.ts';
@@ -58,6 +59,7 @@ describe('the generation pipeline without HTTP', () => {
   let fleet: FleetTable;
   let models: ModelTable;
   let context: EdgeContext;
+  let batches: BatchTable | undefined;
   const usage: UsageEvent[] = [];
 
   beforeAll(async () => {
@@ -79,7 +81,8 @@ describe('the generation pipeline without HTTP', () => {
     await models.ready;
     const config = parseEnv(EdgeConfig, { NATS_URL: natsUrl, CORRAL_PREFIX: prefix, AUTH_DISABLED: 'true', LOG_LEVEL: 'silent' });
     const dispatcher = new Dispatcher(bus, fleet, { acceptTimeoutMs: 5_000, idleTimeoutMs: 5_000, retryAfterSeconds: 1 });
-    context = { config, bus, fleet, dispatcher, keys: undefined, teams: undefined, models, usage: { record: (event) => usage.push(event) }, limits: new RateLimiter(), logger: silentLogger };
+    batches = new BatchTable(bus);
+    context = { config, bus, fleet, dispatcher, keys: undefined, teams: undefined, models, batches, usage: { record: (event) => usage.push(event) }, limits: new RateLimiter(), logger: silentLogger };
     await until(() => fleet.all().length === 1, 'the worker joining the fleet');
   }, 60_000);
 
@@ -87,9 +90,11 @@ describe('the generation pipeline without HTTP', () => {
     worker?.kill('SIGTERM');
     await worker?.exited;
     models?.close();
+    batches?.close();
     fleet?.stop();
     if (bus) {
       await deleteKv(bus, 'models');
+      await deleteKv(bus, 'batches');
       await deleteBlobBucket(bus);
       await bus.close();
     }

@@ -1,3 +1,4 @@
+import type { JobLane } from '@corral/protocol';
 import type { IncomingHeaders } from '../auth/authenticate.ts';
 import type { EdgeContext } from '../context.ts';
 import { FailureKind, toHttpError, type HttpError } from '../errors/http-error.ts';
@@ -20,6 +21,13 @@ export interface GenerationInput {
   body: unknown;
   /** Fires when whoever asked is gone (the client disconnected): the jobs are cancelled, nothing more is written. */
   signal: AbortSignal;
+  /**
+   * A request that did not come with a key of its own (a batch line) runs as this key, by id ('' for
+   * the anonymous caller of an edge without auth); `headers` then carry no credentials.
+   */
+  keyId?: string;
+  /** `batch` for a batch line: idle capacity only, no request-rate limits (see Exchange). */
+  lane?: JobLane;
 }
 
 /**

@@ -16,5 +16,6 @@ export function jobSpec(exchange: Exchange, target: ModelTarget, kind: JobKind, 
     ...(exchange.keyId ? { keyId: exchange.keyId } : {}),
     ...(target.requestTimeoutMs ? { deadline: Date.now() + target.requestTimeoutMs } : {}),
     ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
+    ...(exchange.lane === 'batch' ? { lane: 'batch' as const } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { registerOllamaRootRoute } from './ollama/root.ts';
 import { registerChatCompletionsRoute } from './openai/chat-completions.ts';
 import { registerCompletionsRoute } from './openai/completions.ts';
 import { registerEmbeddingsRoute } from './openai/embeddings.ts';
+import { registerBatchRoutes } from './openai/batches.ts';
 import { registerFileRoutes } from './openai/files.ts';
 import { registerModelRoutes } from './openai/models.ts';
 import { registerResponsesRoutes } from './openai/responses.ts';
@@ -22,6 +23,7 @@ export function registerRoutes(app: FastifyInstance, context: EdgeContext): void
   registerEmbeddingsRoute(app, context);
   registerResponsesRoutes(app, context);
   registerFileRoutes(app, context);
+  registerBatchRoutes(app, context);
   registerAnthropicRoutes(app, context);
   registerOllamaRootRoute(app);
   registerOllamaModelRoutes(app, context);

@@ -21,6 +21,8 @@ export const BatchInputErrorCode = {
   tooManyRequests: 'too_many_requests',
   /** No request line at all. */
   emptyFile: 'empty_file',
+  /** A line longer than the gateway carries in one message (Corral's limit, not OpenAI's). */
+  lineTooLarge: 'line_too_large',
 } as const;
 export type BatchInputErrorCode = (typeof BatchInputErrorCode)[keyof typeof BatchInputErrorCode];
 
@@ -48,6 +50,8 @@ export interface BatchInputOptions {
   endpoint?: BatchEndpoint;
   maxLines?: number;
   maxErrors?: number;
+  /** Characters one line may have at most (none when absent). */
+  maxLineLength?: number;
 }
 
 export interface BatchInputValidation {
@@ -84,6 +88,10 @@ export async function validateBatchInput(lines: AsyncIterable<string>, options: 
     if (requests > maxLines) {
       report(BatchInputErrorCode.tooManyRequests, `The batch input file has more than the maximum of ${maxLines} requests.`, null, lineNumber);
       break;
+    }
+    if (options.maxLineLength !== undefined && text.length > options.maxLineLength) {
+      report(BatchInputErrorCode.lineTooLarge, `This request is ${text.length} characters long; a batch line may have at most ${options.maxLineLength}.`, null, lineNumber);
+      continue;
     }
     let parsed: unknown;
     try {

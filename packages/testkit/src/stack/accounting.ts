@@ -1,4 +1,4 @@
-import { connectBus, decodeWith, deleteBlobBucket, deleteFileStore, deleteKv, deleteUsageStream, encodeJson, type Bus } from '@corral/bus';
+import { connectBus, decodeWith, deleteBatchStores, deleteBlobBucket, deleteFileStore, deleteKv, deleteUsageStream, encodeJson, type Bus } from '@corral/bus';
 import { AccountingReply, PROTOCOL_VERSION, accountingOperations } from '@corral/protocol';
 
 async function withBus<T>(natsUrl: string, prefix: string, use: (bus: Bus) => Promise<T>): Promise<T> {
@@ -36,7 +36,7 @@ export async function createApiKey(natsUrl: string, prefix: string, name: string
   });
 }
 
-/** Deletes what a prefix left on the NATS server: the usage stream (and its consumer) and the KV buckets. */
+/** Deletes what a prefix left on the NATS server: the usage stream (and its consumer), the KV buckets, the stores and the batch queues. */
 export async function removeBusState(natsUrl: string, prefix: string): Promise<void> {
   await withBus(natsUrl, prefix, async (bus) => {
     await deleteUsageStream(bus);
@@ -45,5 +45,6 @@ export async function removeBusState(natsUrl: string, prefix: string): Promise<v
     await deleteKv(bus, 'teams');
     await deleteBlobBucket(bus);
     await deleteFileStore(bus);
+    await deleteBatchStores(bus);
   });
 }

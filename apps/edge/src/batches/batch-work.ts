@@ -1,0 +1,57 @@
+import { ensureBatchQueues, maxInlinePayload } from '@corral/bus';
+import type { EdgeContext } from '../context.ts';
+import { BatchSweeper } from './batch-sweeper.ts';
+import { BatchTable } from './batch-table.ts';
+import { ControlRunner } from './control-runner.ts';
+import { EmbedCoalescer } from './embed-coalescer.ts';
+import { LineRunner } from './line-runner.ts';
+import { UnitRunner } from './unit-runner.ts';
+
+/** Room left in a unit's NATS message for everything but the line bodies. */
+const UNIT_ENVELOPE_BYTES = 64 * 1024;
+
+export interface BatchRunners {
+  stop(): Promise<void>;
+}
+
+/** The queues (created when missing) and the watched table every batch route reads. */
+export async function openBatchTable(context: Pick<EdgeContext, 'bus' | 'config' | 'logger'>): Promise<BatchTable> {
+  const { bus, config, logger } = context;
+  await ensureBatchQueues(bus, { ackWaitMs: config.BATCH_ACK_WAIT_MS });
+  const table = new BatchTable(bus, (id) => logger.warn({ batchId: id }, 'ignored an invalid batch record'));
+  await table.ready;
+  return table;
+}
+
+/**
+ * The edge's share of batch work — unless BATCH_RUNNER is off: the runners that validate, execute
+ * and finalize batches from the shared queues (any edge may run any batch; together they share it).
+ */
+export function startBatchRunners(context: EdgeContext): BatchRunners {
+  const { bus, config, logger, batches: table } = context;
+  if (!config.BATCH_RUNNER) return { stop: async () => undefined };
+
+  const dispatcher = new EmbedCoalescer(context.dispatcher, { maxInputs: config.BATCH_EMBED_MAX_INPUTS });
+  const lines = new LineRunner({ ...context, dispatcher }, context.usage);
+  const units = new UnitRunner(
+    { bus, batches: table, lines, dispatcher, logger },
+    { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, ackWaitMs: config.BATCH_ACK_WAIT_MS },
+  );
+  const control = new ControlRunner({
+    bus,
+    batches: table,
+    logger,
+    unitLimits: { lines: config.BATCH_UNIT_LINES, bytes: Math.max(64 * 1024, maxInlinePayload(bus) - UNIT_ENVELOPE_BYTES) },
+    ackWaitMs: config.BATCH_ACK_WAIT_MS,
+  });
+  const sweeper = new BatchSweeper(bus, table, logger, config.BATCH_SWEEP_INTERVAL_MS);
+  units.start();
+  control.start();
+  sweeper.start();
+  return {
+    async stop() {
+      sweeper.stop();
+      await Promise.all([units.stop(), control.stop()]);
+    },
+  };
+}

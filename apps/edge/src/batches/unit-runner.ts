@@ -1,0 +1,249 @@
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { getBatchRecord, hasBatchPart, openBatchWorkPuller, putBatchPart, updateBatchRecord, type Bus, type BatchPuller, type JsMsg } from '@corral/bus';
+import { batchLineIds, BatchLineError, errorLine, responseLine } from '@corral/openai';
+import { BatchStop, isTerminalBatchStatus, type BatchPartSummary, type BatchRecord, type BatchWorkLine, type BatchWorkUnit } from '@corral/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { JobDispatcher } from '../jobs/job-run.ts';
+import type { BatchTable } from './batch-table.ts';
+import type { LineAnswer, LineRunner } from './line-runner.ts';
+
+export interface UnitRunnerOptions {
+  /** Units run at once. */
+  maxUnits: number;
+  /** Inputs per coalesced embed call: an embeddings unit starts its lines in groups of about this many inputs. */
+  embedGroupInputs: number;
+  ackWaitMs: number;
+}
+
+export interface UnitRunnerDeps {
+  bus: Bus;
+  batches: BatchTable;
+  lines: LineRunner;
+  dispatcher: JobDispatcher;
+  logger: FastifyBaseLogger;
+}
+
+/** Pause before pulling again after the queue could not be read (NATS restarting). */
+const PULL_RETRY_MS = 500;
+/** How often a line waiting for capacity looks again. */
+const CAPACITY_POLL_MS = 10;
+
+/**
+ * Pulls work units from the shared queue and runs their lines on the fleet's idle capacity: a line
+ * starts only while the workers serving its model have a free slot (interactive work fills slots
+ * first; the workers themselves refuse or give back batch jobs when interactive work needs them), so
+ * the pull itself is the backpressure. A unit is acknowledged only once its results are stored; a
+ * unit whose edge died is redelivered after the ack wait and runs again, and a unit found with its
+ * results already stored is only acknowledged.
+ */
+export class UnitRunner {
+  private readonly running = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | undefined;
+  /** Units whose lines are not all started yet: while one waits for capacity, no other unit is pulled. */
+  private starving = 0;
+
+  constructor(
+    private readonly deps: UnitRunnerDeps,
+    private readonly options: UnitRunnerOptions,
+  ) {}
+
+  start(): void {
+    this.loop = this.pullLoop();
+  }
+
+  /** Stops pulling; units still running are given back to the queue (another edge runs them at once). */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async pullLoop(): Promise<void> {
+    const { signal } = this.stopping;
+    let puller: BatchPuller<BatchWorkUnit> | undefined;
+    while (!signal.aborted) {
+      try {
+        if (this.running.size >= this.options.maxUnits || this.starving > 0) {
+          await sleep(CAPACITY_POLL_MS * 2, undefined, { signal }).catch(() => undefined);
+          continue;
+        }
+        puller ??= await openBatchWorkPuller(this.deps.bus);
+        const messages = await puller.fetch(1, 2000);
+        for await (const msg of messages) {
+          if (signal.aborted) {
+            msg.nak();
+            continue;
+          }
+          this.track(this.runMessage(puller, msg));
+        }
+      } catch (error) {
+        puller = undefined;
+        if (signal.aborted) break;
+        this.deps.logger.debug({ err: error }, 'batch work queue not readable; retrying');
+        await sleep(PULL_RETRY_MS, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  private async runMessage(puller: BatchPuller<BatchWorkUnit>, msg: JsMsg): Promise<void> {
+    let unit: BatchWorkUnit;
+    try {
+      unit = puller.decode(msg);
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'dropped an undecodable batch work unit');
+      msg.term();
+      return;
+    }
+    const alive = setInterval(() => msg.working(), Math.max(1000, Math.floor(this.options.ackWaitMs / 3)));
+    try {
+      const done = await this.runUnit(unit);
+      if (done) msg.ack();
+      else msg.nak();
+    } catch (error) {
+      this.deps.logger.warn({ err: error, batchId: unit.batchId, unit: unit.unit }, 'a batch unit failed; it will run again');
+      msg.nak(1000);
+    } finally {
+      clearInterval(alive);
+    }
+  }
+
+  /** Runs one unit to its stored results; false when the edge is stopping first (the unit runs again). */
+  private async runUnit(unit: BatchWorkUnit): Promise<boolean> {
+    const { bus, batches } = this.deps;
+    const batch = batches.get(unit.batchId) ?? (await getBatchRecord(bus, unit.batchId));
+    // A batch that is gone or already over (cancelled and finalized) has no use for its units.
+    if (!batch || isTerminalBatchStatus(batch.status) || batch.stop === BatchStop.Cancelled) return true;
+    if (await hasBatchPart(bus, unit.batchId, unit.unit)) return true;
+    const results = await this.runLines(batch, unit);
+    if (results === undefined) return false;
+    const summary = await this.store(batch, unit, results);
+    await updateBatchRecord(bus, batch.id, (current) => ({
+      ...current,
+      unitsDone: current.unitsDone + 1,
+      requestCounts: { ...current.requestCounts, completed: current.requestCounts.completed + summary.completed, failed: current.requestCounts.failed + summary.failed },
+      usage: { inputTokens: current.usage.inputTokens + summary.inputTokens, outputTokens: current.usage.outputTokens + summary.outputTokens },
+    }));
+    return true;
+  }
+
+  /** Each line's result (in line order): an answer, an expired line, or nothing (cancelled before it started). */
+  private async runLines(batch: BatchRecord, unit: BatchWorkUnit): Promise<Array<LineResult> | undefined> {
+    const { signal } = this.stopping;
+    const current = () => this.deps.batches.get(batch.id) ?? batch;
+    const stopped = () => current().stop !== null;
+    const results: Array<Promise<LineResult>> = [];
+    const groups = this.startGroups(batch, unit.lines);
+    this.starving++;
+    try {
+      for (const group of groups) {
+        const waited = await this.waitForCapacity(batch.model ?? '', stopped, signal);
+        if (signal.aborted) break;
+        for (const line of group) {
+          if (!waited) {
+            results.push(Promise.resolve(this.unstarted(current(), line)));
+            continue;
+          }
+          const ids = batchLineIds(batch.id, line.line);
+          results.push(
+            this.deps.lines.run(batch, line, ids.requestId, signal, stopped).then((answer) => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer })),
+          );
+        }
+        // The coalescer sends the group on the next turn; only then does the fleet table count it.
+        await nextTurn();
+        await nextTurn();
+      }
+    } finally {
+      this.starving--;
+    }
+    const settled = await Promise.all(results);
+    if (signal.aborted) return undefined;
+    return settled;
+  }
+
+  /** A line not run: expired lines get their error line; lines of a cancelled batch are left out. */
+  private unstarted(batch: BatchRecord, line: BatchWorkLine): LineResult {
+    return batch.stop === BatchStop.Expired ? { kind: 'expired', line } : { kind: 'skipped', line };
+  }
+
+  /** Lines in the groups they start in: one line each, or embeddings lines in groups of about one call. */
+  private startGroups(batch: BatchRecord, lines: readonly BatchWorkLine[]): BatchWorkLine[][] {
+    if (batch.endpoint !== '/v1/embeddings') return lines.map((line) => [line]);
+    const groups: BatchWorkLine[][] = [];
+    let group: BatchWorkLine[] = [];
+    let inputs = 0;
+    for (const line of lines) {
+      const count = Array.isArray(line.body.input) ? line.body.input.length : 1;
+      if (group.length > 0 && inputs + count > this.options.embedGroupInputs) {
+        groups.push(group);
+        group = [];
+        inputs = 0;
+      }
+      group.push(line);
+      inputs += count;
+    }
+    if (group.length > 0) groups.push(group);
+    return groups;
+  }
+
+  /** Waits for a free slot for the model; false when the batch stopped (or the edge is stopping) first. */
+  private async waitForCapacity(model: string, stopped: () => boolean, signal: AbortSignal): Promise<boolean> {
+    while (!signal.aborted) {
+      if (stopped()) return false;
+      if (this.deps.dispatcher.spareSlots(model) > 0) return true;
+      await sleep(CAPACITY_POLL_MS, undefined, { signal }).catch(() => undefined);
+    }
+    return false;
+  }
+
+  private async store(batch: BatchRecord, unit: BatchWorkUnit, results: readonly LineResult[]): Promise<BatchPartSummary> {
+    const output: string[] = [];
+    const errors: string[] = [];
+    const summary: BatchPartSummary = { completed: 0, failed: 0, inputTokens: 0, outputTokens: 0 };
+    for (const result of results) {
+      if (result.kind === 'skipped') continue;
+      const ids = batchLineIds(batch.id, result.line.line);
+      if (result.kind === 'expired') {
+        errors.push(errorLine({ id: ids.id, customId: result.line.customId, ...BatchLineError.expired }));
+        summary.failed++;
+        continue;
+      }
+      const { answer } = result;
+      const text = responseLine({ id: ids.id, customId: result.line.customId, statusCode: answer.statusCode, requestId: ids.requestId, body: answer.body });
+      summary.inputTokens += answer.inputTokens;
+      summary.outputTokens += answer.outputTokens;
+      if (answer.statusCode < 400) {
+        output.push(text);
+        summary.completed++;
+      } else {
+        errors.push(text);
+        summary.failed++;
+      }
+    }
+    await retrying(() => putBatchPart(this.deps.bus, batch.id, unit.unit, { output: joined(output), errors: joined(errors) }, summary), this.stopping.signal);
+    return summary;
+  }
+}
+
+type LineResult = { kind: 'answer'; line: BatchWorkLine; answer: LineAnswer } | { kind: 'expired'; line: BatchWorkLine } | { kind: 'skipped'; line: BatchWorkLine };
+
+function joined(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** Results already paid for in GPU time are not thrown away for a bus that is restarting: they are stored once it is back. */
+async function retrying<T>(operation: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= 60 || signal.aborted) throw error;
+      await sleep(Math.min(2000, 100 * 2 ** attempt));
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { enqueueBatchUnit, fileInfo, purgeBatchUnits, readFileContent, updateBatchRecord, type Bus } from '@corral/bus';
+import { jsonlLines, validateBatchInput, type BatchEndpoint } from '@corral/openai';
+import { BatchStop, PROTOCOL_VERSION, type BatchErrorEntry, type BatchRecord, type BatchWorkLine } from '@corral/protocol';
+
+export interface UnitLimits {
+  /** Lines per unit at most. */
+  lines: number;
+  /** Bytes of line bodies per unit at most (a unit is one NATS message). */
+  bytes: number;
+}
+
+/**
+ * Validation of a batch's input file, then its lines enqueued as work units: the file is read twice
+ * (once to validate every line, once to enqueue), a line at a time, never held whole. A file with
+ * faults fails the batch with OpenAI's `errors` list; nothing is enqueued for it. Enqueuing again
+ * after a crash is harmless: units carry deterministic message ids the queue deduplicates.
+ */
+export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLimits, stillWanted: () => boolean, now: () => number = Date.now): Promise<void> {
+  const seconds = () => Math.floor(now() / 1000);
+  const file = await fileInfo(bus, batch.inputFileId);
+  if (!file || file.ownerKeyId !== batch.keyId) {
+    await fail(bus, batch.id, [{ code: 'invalid_file', message: `The input file '${batch.inputFileId}' no longer exists.`, param: 'input_file_id', line: null }], seconds());
+    return;
+  }
+  const validation = await validateBatchInput(jsonlLines(await contentOf(bus, batch.inputFileId)), { endpoint: batch.endpoint as BatchEndpoint, maxLineLength: limits.bytes });
+  if (!validation.ok) {
+    await fail(bus, batch.id, validation.errors, seconds());
+    return;
+  }
+  let units = 0;
+  let lines: BatchWorkLine[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (lines.length === 0) return;
+    await enqueueBatchUnit(bus, { v: PROTOCOL_VERSION, batchId: batch.id, unit: units, lines });
+    units++;
+    lines = [];
+    bytes = 0;
+  };
+  let lineNumber = 0;
+  for await (const text of jsonlLines(await contentOf(bus, batch.inputFileId))) {
+    lineNumber++;
+    if (text.trim() === '') continue;
+    if (!stillWanted()) break;
+    const parsed = JSON.parse(text) as { custom_id: string; body: Record<string, unknown> };
+    if (lines.length >= limits.lines || (lines.length > 0 && bytes + text.length > limits.bytes)) await flush();
+    lines.push({ line: lineNumber, customId: parsed.custom_id, body: parsed.body });
+    bytes += text.length;
+  }
+  await flush();
+  const started = await updateBatchRecord(bus, batch.id, (current) => {
+    if (current.status !== 'validating') return null;
+    return { ...current, status: 'in_progress', inProgressAt: seconds(), model: validation.model, units, requestCounts: { total: validation.requests, completed: 0, failed: 0 } };
+  });
+  // Cancelled while its lines were being enqueued: what was enqueued goes again.
+  if (started?.stop === BatchStop.Cancelled) await purgeBatchUnits(bus, batch.id);
+}
+
+async function contentOf(bus: Bus, fileId: string): Promise<AsyncIterable<Uint8Array>> {
+  const content = await readFileContent(bus, fileId);
+  if (!content) throw new Error(`the input file ${fileId} disappeared while it was read`);
+  return content;
+}
+
+async function fail(bus: Bus, id: string, errors: BatchErrorEntry[], at: number): Promise<void> {
+  await updateBatchRecord(bus, id, (current) => (current.status === 'validating' ? { ...current, status: 'failed', failedAt: at, errors } : null));
+}
