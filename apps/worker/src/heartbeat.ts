@@ -7,6 +7,8 @@ import type { InventorySnapshot, UpstreamInventory } from './upstream.ts';
 /** The worker's live state as the heartbeat reports it. */
 export interface LoadState {
   inflight: number;
+  /** Of `inflight`, the batch lane's jobs. */
+  batchInflight: number;
   draining: boolean;
   cordoned: boolean;
 }
@@ -85,6 +87,7 @@ export class HeartbeatLoop {
       capacity,
       maxInflight,
       inflight: load.inflight,
+      batchInflight: load.batchInflight,
       draining: load.draining,
       cordoned: load.cordoned,
       ...(snapshot.version !== undefined ? { upstreamVersion: snapshot.version } : {}),

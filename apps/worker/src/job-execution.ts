@@ -1,5 +1,5 @@
 import { BlobError, BlobFailure } from '@corral/bus';
-import { encodeFinalData, ErrorCode, finalDataBlobName, ReplyWriter, type BusError, type Job, type Usage } from '@corral/protocol';
+import { encodeFinalData, ErrorCode, finalDataBlobName, JobLane, ReplyWriter, type BusError, type Job, type Usage } from '@corral/protocol';
 import type { Logger } from '@corral/log';
 import { UpstreamFailure, type Upstream, type UpstreamEvent } from './upstream.ts';
 
@@ -39,6 +39,8 @@ export const Interruption = {
   Timeout: 'timeout',
   /** The drain timeout ran out before the job finished. */
   Shutdown: 'shutdown',
+  /** A batch job giving its slot to interactive work: fail it retryable, whatever it streamed already. */
+  Preempted: 'preempted',
   /**
    * A reply could not be sent (the bus connection is down): the edge will see a gap in the stream
    * and fail it, and its cancel may never arrive, so stop generating now rather than waste the GPU.
@@ -79,6 +81,18 @@ export class JobExecution {
     return this.job.requestId;
   }
 
+  get lane(): JobLane {
+    return this.job.lane ?? JobLane.Interactive;
+  }
+
+  /**
+   * Still occupying one of the upstream's parallel slots: not interrupted and the upstream has not
+   * answered in full (a final being stored in the object store needs no slot any more).
+   */
+  get holdsUpstreamSlot(): boolean {
+    return !this.finished && this.settling === undefined;
+  }
+
   /** The caller's trace context for log lines, when the job has one. */
   private trace(): { traceparent?: string } {
     return this.job.traceparent === undefined ? {} : { traceparent: this.job.traceparent };
@@ -116,6 +130,10 @@ export class JobExecution {
       this.fail({ code: ErrorCode.Timeout, message: 'the job deadline passed before the upstream finished', retryable: false });
     } else if (reason === Interruption.Shutdown) {
       this.fail({ code: ErrorCode.Draining, message: 'the worker shut down before the job finished', retryable: this.forwardedChunks === 0 });
+    } else if (reason === Interruption.Preempted) {
+      // Retryable even after chunks, and the edge decides: a batch line's result is only its
+      // final, so it can run again from the start, here later or elsewhere.
+      this.fail({ code: ErrorCode.Preempted, message: 'the worker needed the slot for interactive work', retryable: true });
     } else {
       this.finished = true;
       this.outcome = reason;

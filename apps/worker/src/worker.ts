@@ -31,6 +31,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   const workerId = resolveWorkerId(config.WORKER_ID);
   const logger = options.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL, base: { workerId } });
   const maxInflight = Math.max(1, config.WORKER_MAX_INFLIGHT);
+  const capacity = Math.max(1, config.WORKER_CAPACITY);
   const heartbeatIntervalMs = Math.max(1, config.HEARTBEAT_INTERVAL_MS);
   const upstream = createOllamaUpstream({
     url: config.OLLAMA_URL,
@@ -71,16 +72,16 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       }
     },
   };
-  const intake = new JobIntake(environment, maxInflight);
+  const intake = new JobIntake(environment, { maxInflight, capacity });
   const heartbeat = new HeartbeatLoop({
     bus,
     workerId,
     upstream: upstream.location,
-    capacity: Math.max(1, config.WORKER_CAPACITY),
+    capacity,
     maxInflight,
     intervalMs: heartbeatIntervalMs,
     inventory: upstream.inventory,
-    load: () => ({ inflight: intake.inflight, draining: intake.isDraining, cordoned: intake.isCordoned }),
+    load: () => ({ inflight: intake.inflight, batchInflight: intake.batchInflight, draining: intake.isDraining, cordoned: intake.isCordoned }),
     logger,
   });
 

@@ -7,6 +7,8 @@ export const ErrorCode = {
   Unsupported: 'unsupported',
   WorkerFull: 'worker_full',
   Draining: 'draining',
+  /** A batch job whose slot the worker gave to interactive work; always retryable, even after chunks. */
+  Preempted: 'preempted',
   UpstreamBusy: 'upstream_busy',
   UpstreamUnavailable: 'upstream_unavailable',
   UpstreamError: 'upstream_error',

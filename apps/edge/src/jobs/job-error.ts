@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.WorkerFull]: 503,
   [ErrorCode.Draining]: 503,
+  [ErrorCode.Preempted]: 503,
   [ErrorCode.UpstreamBusy]: 503,
   [ErrorCode.UpstreamUnavailable]: 503,
   [ErrorCode.UpstreamError]: 502,
