@@ -1,6 +1,10 @@
 import { randomFillSync } from 'node:crypto';
 
-const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const IdAlphabet = {
+  mixedCase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  /** OpenAI's batch ids are lower case. */
+  lowerCase: 'abcdefghijklmnopqrstuvwxyz0123456789',
+} as const;
 
 /** Random bytes drawn in blocks: one system call serves many ids instead of one per id. */
 const pool = new Uint8Array(4096);
@@ -15,12 +19,14 @@ function randomByte(): number {
 }
 
 /** Crypto-random identifier such as `chatcmpl-3fK9...`: unique, unguessable, URL-safe. */
-export function createId(prefix: string, length = 24): string {
-  // 62 letters: rejection keeps the distribution uniform (248 = 4 × 62).
+export function createId(prefix: string, length = 24, alphabet: string = IdAlphabet.mixedCase): string {
+  // Rejection keeps the distribution uniform: only bytes below the largest multiple of the alphabet's size (248 = 4 × 62) are used.
+  const size = alphabet.length;
+  const limit = 256 - (256 % size);
   let suffix = '';
   while (suffix.length < length) {
     const byte = randomByte();
-    if (byte < 248) suffix += alphabet[byte % 62];
+    if (byte < limit) suffix += alphabet[byte % size];
   }
   return `${prefix}${suffix}`;
 }
@@ -35,5 +41,6 @@ export const IdPrefix = {
   functionCall: 'fc_',
   functionCallOutput: 'fco_',
   file: 'file-',
+  batch: 'batch_',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];

@@ -138,3 +138,16 @@ export {
 export { parseFileListQuery, listFilePage, type FileListQuery, type FileList } from './files/list-query.ts';
 export { validateBatchInput, BatchInputErrorCode, BATCH_ENDPOINTS, BATCH_INPUT_LIMITS, type BatchError, type BatchEndpoint, type BatchInputOptions, type BatchInputValidation } from './batches/validate-input.ts';
 export { jsonlLines } from './batches/input-lines.ts';
+export { parseCreateBatchRequest, COMPLETION_WINDOW, METADATA_LIMITS, type CreateBatch } from './batches/batch-request.ts';
+export { toOpenAIBatch, createBatchId, batchNotFound, type OpenAIBatch, type OpenAIBatchError } from './batches/batch-object.ts';
+export { parseBatchListQuery, listBatchPage, BATCH_LIST_LIMITS, type BatchListQuery, type BatchList } from './batches/list-query.ts';
+export {
+  batchLineIds,
+  responseLine,
+  errorLine,
+  BatchLineError,
+  type BatchLineIds,
+  type BatchOutputLine,
+  type ResponseLineInput,
+  type ErrorLineInput,
+} from './batches/output-line.ts';
