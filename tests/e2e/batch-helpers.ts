@@ -24,7 +24,7 @@ const TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
 /** Polls `batches.retrieve` until the batch is over; every status seen is kept (in order, without repeats). */
 export async function waitForBatch(client: OpenAI, id: string, options: { timeoutMs?: number; onPoll?: (batch: Batch) => void } = {}): Promise<{ batch: Batch; statuses: string[] }> {
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   const statuses: string[] = [];
   for (;;) {
     const batch = await client.batches.retrieve(id);
@@ -54,4 +54,9 @@ export function customIdsOnce(lines: readonly OutputLine[]): Set<string> {
     ids.add(line.custom_id);
   }
   return ids;
+}
+
+/** OpenAI's document declares the Batch object's fields never null, while its API answers with nulls: they are left out to check the rest. */
+export function withoutNulls(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null));
 }

@@ -4,6 +4,7 @@ import { BatchSweeper } from './batch-sweeper.ts';
 import { BatchTable } from './batch-table.ts';
 import { ControlRunner } from './control-runner.ts';
 import { EmbedCoalescer } from './embed-coalescer.ts';
+import { idleSlots } from '../fleet/router.ts';
 import { LineRunner } from './line-runner.ts';
 import { UnitRunner } from './unit-runner.ts';
 
@@ -34,7 +35,7 @@ export function startBatchRunners(context: EdgeContext): BatchRunners {
   const dispatcher = new EmbedCoalescer(context.dispatcher, { maxInputs: config.BATCH_EMBED_MAX_INPUTS });
   const lines = new LineRunner({ ...context, dispatcher }, context.usage);
   const units = new UnitRunner(
-    { bus, batches: table, lines, dispatcher, logger },
+    { bus, batches: table, lines, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target), logger },
     { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, ackWaitMs: config.BATCH_ACK_WAIT_MS },
   );
   const control = new ControlRunner({

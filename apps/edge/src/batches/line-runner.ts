@@ -72,6 +72,7 @@ export class LineRunner {
         return answer;
       }
       if (shouldStop()) return undefined;
+      this.context.logger.debug({ requestId, status: answer.statusCode, verdict, error: errorCodeOf(answer.body) }, 'batch line will run again');
       try {
         await sleep(verdict === 'capacity' ? CAPACITY_BACKOFF_MS : FAULT_BACKOFF_MS[Math.min(faults - 1, FAULT_BACKOFF_MS.length - 1)]!, undefined, { signal });
       } catch {

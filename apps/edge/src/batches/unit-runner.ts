@@ -3,7 +3,6 @@ import { getBatchRecord, hasBatchPart, openBatchWorkPuller, putBatchPart, update
 import { batchLineIds, BatchLineError, errorLine, responseLine } from '@corral/openai';
 import { BatchStop, isTerminalBatchStatus, type BatchPartSummary, type BatchRecord, type BatchWorkLine, type BatchWorkUnit } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { JobDispatcher } from '../jobs/job-run.ts';
 import type { BatchTable } from './batch-table.ts';
 import type { LineAnswer, LineRunner } from './line-runner.ts';
 
@@ -19,7 +18,8 @@ export interface UnitRunnerDeps {
   bus: Bus;
   batches: BatchTable;
   lines: LineRunner;
-  dispatcher: JobDispatcher;
+  /** Idle slots for a model as the caller names it (an alias is resolved first). */
+  idleSlots: (model: string) => number;
   logger: FastifyBaseLogger;
 }
 
@@ -100,6 +100,7 @@ export class UnitRunner {
       msg.term();
       return;
     }
+    this.deps.logger.debug({ batchId: unit.batchId, unit: unit.unit, lines: unit.lines.length }, 'batch unit pulled');
     const alive = setInterval(() => msg.working(), Math.max(1000, Math.floor(this.options.ackWaitMs / 3)));
     try {
       const done = await this.runUnit(unit);
@@ -142,7 +143,7 @@ export class UnitRunner {
     this.starving++;
     try {
       for (const group of groups) {
-        const waited = await this.waitForCapacity(batch.model ?? '', stopped, signal);
+        const waited = await this.waitForCapacity(modelOf(group[0]!), stopped, signal);
         if (signal.aborted) break;
         for (const line of group) {
           if (!waited) {
@@ -195,7 +196,7 @@ export class UnitRunner {
   private async waitForCapacity(model: string, stopped: () => boolean, signal: AbortSignal): Promise<boolean> {
     while (!signal.aborted) {
       if (stopped()) return false;
-      if (this.deps.dispatcher.spareSlots(model) > 0) return true;
+      if (this.deps.idleSlots(model) > 0) return true;
       await sleep(CAPACITY_POLL_MS, undefined, { signal }).catch(() => undefined);
     }
     return false;
@@ -228,6 +229,11 @@ export class UnitRunner {
     await retrying(() => putBatchPart(this.deps.bus, batch.id, unit.unit, { output: joined(output), errors: joined(errors) }, summary), this.stopping.signal);
     return summary;
   }
+}
+
+/** The model a line names (validation made sure every line of the batch names the same one). */
+function modelOf(line: BatchWorkLine): string {
+  return typeof line.body.model === 'string' ? line.body.model : '';
 }
 
 type LineResult = { kind: 'answer'; line: BatchWorkLine; answer: LineAnswer } | { kind: 'expired'; line: BatchWorkLine } | { kind: 'skipped'; line: BatchWorkLine };

@@ -47,6 +47,16 @@ export function routeModel(fleet: FleetTable, model: string, random: () => numbe
  * Jobs the workers serving a model can still take now: the free slots (below `maxInflight`) of
  * every healthy, non-draining, uncordoned worker that has it.
  */
+/**
+ * Slots for `model` no job holds right now: parallel slots (`capacity`) less the jobs in flight. Batch
+ * work runs only on these, so it never queues in Ollama ahead of an interactive request.
+ */
+export function idleSlots(fleet: FleetTable, model: string): number {
+  let idle = 0;
+  for (const worker of routeModel(fleet, model, () => 0).candidates) idle += Math.max(0, worker.heartbeat.capacity - fleet.estimatedInflight(worker));
+  return idle;
+}
+
 export function spareSlots(fleet: FleetTable, model: string): number {
   let spare = 0;
   for (const worker of routeModel(fleet, model, () => 0).candidates) spare += Math.max(0, worker.heartbeat.maxInflight - fleet.estimatedInflight(worker));
