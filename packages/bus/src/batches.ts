@@ -161,12 +161,21 @@ export async function enqueueBatchControl(bus: Bus, batchId: string, op: BatchCo
   await jetstream(bus.nc).publish(bus.subjects.batchControl(batchId), encodeJson(message), { msgID: `${op}.${batchId}` });
 }
 
-/** Units of the batch not yet acknowledged (queued or running). 0 means every unit has its results. */
-export async function pendingBatchUnits(bus: Bus, batchId: string): Promise<number> {
+/**
+ * Whether units of the batch are still unacknowledged (queued or running); false once every unit has
+ * its results. A work queue deletes what was acknowledged, so any message left on the batch's subject
+ * is pending work. (Asked as "the last message on the subject": the server's per-subject counts in
+ * stream info are not reliable once a work queue deleted messages ahead of the rest.)
+ */
+export async function hasPendingBatchUnits(bus: Bus, batchId: string): Promise<boolean> {
   const manager = await jetstreamManager(bus.nc);
-  const subject = bus.subjects.batchWork(batchId);
-  const info = await manager.streams.info(bus.subjects.streamName('batch_work'), { subjects_filter: subject });
-  return info.state.subjects?.[subject] ?? 0;
+  try {
+    const message = await manager.streams.getMessage(bus.subjects.streamName('batch_work'), { last_by_subj: bus.subjects.batchWork(batchId) });
+    return message !== null;
+  } catch (error) {
+    if (isNotFound(error) || isNoMessage(error)) return false;
+    throw error;
+  }
 }
 
 /** Drops the batch's queued units (a cancel): units already running finish, no other starts. */
@@ -319,6 +328,10 @@ export async function deleteBatchStores(bus: Bus): Promise<void> {
 function isNotFound(error: unknown): boolean {
   if (!(error instanceof JetStreamApiError)) return false;
   return error.code === JetStreamApiCodes.StreamNotFound || error.code === JetStreamApiCodes.ConsumerNotFound || error.status === 404;
+}
+
+function isNoMessage(error: unknown): boolean {
+  return error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.NoMessageFound || error.status === 404);
 }
 
 function isWrongRevision(error: unknown): boolean {

@@ -20,7 +20,7 @@ export {
   listBatchRecords,
   enqueueBatchUnit,
   enqueueBatchControl,
-  pendingBatchUnits,
+  hasPendingBatchUnits,
   purgeBatchUnits,
   openBatchWorkPuller,
   openBatchControlPuller,

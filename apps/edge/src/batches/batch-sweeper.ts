@@ -1,4 +1,4 @@
-import { enqueueBatchControl, pendingBatchUnits, updateBatchRecord, type Bus } from '@corral/bus';
+import { enqueueBatchControl, hasPendingBatchUnits, updateBatchRecord, type Bus } from '@corral/bus';
 import { BatchControlOp, BatchStop, isTerminalBatchStatus, type BatchRecord } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BatchTable } from './batch-table.ts';
@@ -55,7 +55,7 @@ export class BatchSweeper {
       if (stopped) this.batches.remember(stopped);
     }
     if (batch.status === 'validating') return;
-    if ((await pendingBatchUnits(this.bus, batch.id)) > 0) return;
+    if (await hasPendingBatchUnits(this.bus, batch.id)) return;
     await enqueueBatchControl(this.bus, batch.id, BatchControlOp.Finalize);
   }
 }

@@ -76,7 +76,7 @@ export class ControlRunner {
             await validateBatch(bus, batch, this.deps.unitLimits, () => (batches.get(batch.id) ?? batch).stop === null);
           }
         } else {
-          await finalizeBatch(bus, batch);
+          await finalizeBatch(bus, batch, this.deps.logger);
         }
       }
       msg.ack();

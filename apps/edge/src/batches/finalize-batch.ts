@@ -10,9 +10,10 @@ import { BatchStop, isTerminalBatchStatus, type BatchRecord } from '@corral/prot
  * writing the same files again; the counts are recounted from the parts, exact whatever the
  * progress counters saw.
  */
-export async function finalizeBatch(bus: Bus, batch: BatchRecord, now: () => number = Date.now): Promise<void> {
+export async function finalizeBatch(bus: Bus, batch: BatchRecord, logger?: { info(data: object, message: string): void }, now: () => number = Date.now): Promise<void> {
   if (isTerminalBatchStatus(batch.status)) return;
   const parts = await listBatchParts(bus, batch.id);
+  logger?.info({ batchId: batch.id, units: batch.units, parts: parts.length }, 'finalizing batch');
   const counts = parts.reduce(
     (sum, { summary }) => ({ completed: sum.completed + summary.completed, failed: sum.failed + summary.failed, inputTokens: sum.inputTokens + summary.inputTokens, outputTokens: sum.outputTokens + summary.outputTokens }),
     { completed: 0, failed: 0, inputTokens: 0, outputTokens: 0 },

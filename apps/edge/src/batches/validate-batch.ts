@@ -50,7 +50,8 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
   await flush();
   const started = await updateBatchRecord(bus, batch.id, (current) => {
     if (current.status !== 'validating') return null;
-    return { ...current, status: 'in_progress', inProgressAt: seconds(), model: validation.model, units, requestCounts: { total: validation.requests, completed: 0, failed: 0 } };
+    // Runners may have finished units already (they start as soon as a unit is queued): their counts stay.
+    return { ...current, status: 'in_progress', inProgressAt: seconds(), model: validation.model, units, requestCounts: { ...current.requestCounts, total: validation.requests } };
   });
   // Cancelled while its lines were being enqueued: what was enqueued goes again.
   if (started?.stop === BatchStop.Cancelled) await purgeBatchUnits(bus, batch.id);
