@@ -27,6 +27,7 @@ const OPTIONS = {
   'exclude-reasoning': flag,
   'include-reasoning': flag,
   'password-stdin': flag,
+  watch: flag,
   name: valued,
   models: valued,
   rpm: valued,
@@ -48,6 +49,7 @@ const OPTIONS = {
   model: valued,
   email: valued,
   role: valued,
+  status: valued,
 } as const;
 
 function declared(name: string): (typeof OPTIONS)[keyof typeof OPTIONS] | undefined {

@@ -3,17 +3,19 @@ import { busSettings, parseEnv } from '@corral/config';
 import { z } from 'zod';
 import { UsageError, parseArguments } from './arguments.ts';
 import { adminCommand } from './commands/admin.ts';
+import { batchesCommand } from './commands/batches.ts';
 import { keysCommand } from './commands/keys.ts';
 import { modelsCommand } from './commands/models.ts';
 import { teamsCommand } from './commands/teams.ts';
 import { usageCommand } from './commands/usage.ts';
 import { workersCommand } from './commands/workers.ts';
 import type { CommandOutput } from './output.ts';
+import { CommandRefusal } from './refusal.ts';
 
 /** Exit codes: scripts can tell a typo from a refusal from an outage. */
 const ExitCode = { Ok: 0, Refused: 1, Usage: 2, Unavailable: 3 } as const;
 
-const HELP = `corral — manage teams, keys, model aliases and usage (talks to accounting over NATS)
+const HELP = `corral — manage teams, keys, model aliases, usage and batches (talks to accounting over NATS)
 
   corral teams create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget USD]   (budget per calendar month, UTC)
   corral teams list
@@ -32,12 +34,17 @@ const HELP = `corral — manage teams, keys, model aliases and usage (talks to a
   corral usage summary [--by key,model,day,hour] [--from DATE] [--to DATE] [--key ID] [--model ALIAS]
   corral workers list                          (the live fleet, from about two heartbeats)
   corral workers cordon|uncordon|drain ID      (cordon: no new jobs; drain: finish jobs, then exit)
+  corral batches list [--status S] [--key KEY_ID]   (newest first)
+  corral batches show ID [--watch]             (--watch: live progress until the batch ends, then its final state)
+  corral batches cancel ID                     (no new line starts; the lines running finish, their results are kept)
   corral admin create --email EMAIL [--role admin|viewer] [--password-stdin]
   corral admin reset-password --email EMAIL [--password-stdin]
   corral admin list
 
   admin create / reset-password print a generated one-time password, or read one line from stdin
   with --password-stdin (at least 12 characters); a reset also ends that user's sessions.
+  batch statuses S: validating, in_progress, finalizing, completed, failed, expired, cancelling, cancelled;
+  batches show --watch --json prints nothing until the batch ends, then its final record.
   --json prints machine-readable output. DATE: 2026-01-31, an ISO time, or 30d / 12h from now.
   Environment: NATS_URL (default nats://127.0.0.1:4222), CORRAL_PREFIX (default corral).`;
 
@@ -50,8 +57,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return group || parsed.flags.has('help') ? ExitCode.Ok : ExitCode.Usage;
   }
-  const command = { teams: teamsCommand, keys: keysCommand, models: modelsCommand, usage: usageCommand, workers: workersCommand, admin: adminCommand }[group];
-  if (!command) throw new UsageError(`unknown command: ${group}; try teams, keys, models, usage, workers or admin (corral help)`);
+  const command = { teams: teamsCommand, keys: keysCommand, models: modelsCommand, usage: usageCommand, workers: workersCommand, batches: batchesCommand, admin: adminCommand }[group];
+  if (!command) throw new UsageError(`unknown command: ${group}; try teams, keys, models, usage, workers, batches or admin (corral help)`);
 
   const environment = parseEnv(CliEnvironment, process.env);
   let bus: Bus;
@@ -81,7 +88,7 @@ try {
   if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n`);
     process.exitCode = ExitCode.Usage;
-  } else if (error instanceof AccountingCallError || error instanceof WorkerCommandError) {
+  } else if (error instanceof AccountingCallError || error instanceof WorkerCommandError || error instanceof CommandRefusal) {
     process.stderr.write(`error: ${error.message}${error.code === 'unavailable' ? '' : ` (${error.code})`}\n`);
     process.exitCode = error.code === 'unavailable' ? ExitCode.Unavailable : ExitCode.Refused;
   } else {

@@ -13,13 +13,15 @@ export interface ConfirmActionProps<T> {
   title: string;
   question: string;
   confirmLabel: string;
+  /** The button that closes the dialog without acting; say what it keeps when "Cancel" would be ambiguous (cancelling a batch). */
+  dismissLabel?: string;
   disabled?: boolean;
   color?: ButtonProps['color'];
   onDone?: () => void;
 }
 
 /** A button that asks first, then posts one mutation; a refusal (e.g. "the team still has keys") stays visible. */
-export function ConfirmAction<T>({ action, fields, label, title, question, confirmLabel, disabled, color = 'red', onDone }: ConfirmActionProps<T>) {
+export function ConfirmAction<T>({ action, fields, label, title, question, confirmLabel, dismissLabel = 'Cancel', disabled, color = 'red', onDone }: ConfirmActionProps<T>) {
   const [opened, setOpened] = useState(false);
   const [result, formAction, pending] = useActionState<MutationResult<T> | null, FormData>(action, null);
   useEffect(() => {
@@ -43,7 +45,7 @@ export function ConfirmAction<T>({ action, fields, label, title, question, confi
             <MutationAlert result={result} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setOpened(false)}>
-                Cancel
+                {dismissLabel}
               </Button>
               <Button type="submit" color={color} loading={pending}>
                 {confirmLabel}

@@ -5,6 +5,7 @@ export const NAV_LINKS = [
   { href: '/keys', label: 'Keys' },
   { href: '/models', label: 'Models' },
   { href: '/fleet', label: 'Fleet' },
+  { href: '/batches', label: 'Batches' },
   { href: '/usage', label: 'Usage' },
   { href: '/requests', label: 'Request log' },
 ] as const;

@@ -6,6 +6,8 @@ export const RefusalCode = {
   Forbidden: 'forbidden',
   /** The Origin header is missing or is not this app's. */
   CrossOrigin: 'cross_origin',
+  /** What the change names is not there (e.g. a batch deleted meanwhile). */
+  NotFound: 'not_found',
 } as const;
 export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
 

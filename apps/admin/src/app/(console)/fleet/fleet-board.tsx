@@ -1,21 +1,27 @@
 'use client';
 
 import { useActionState } from 'react';
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, TableScrollContainer, TableTbody, TableTd, TableTh, TableThead, TableTr, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, ColorSwatch, Group, ProgressRoot, ProgressSection, SimpleGrid, Stack, Table, TableScrollContainer, TableTbody, TableTd, TableTh, TableThead, TableTr, Text, Title } from '@mantine/core';
+import { StatCard } from '@/components/analytics/stat-card.tsx';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { bytes } from '@/components/format.ts';
 import { InflightCard } from '@/components/inflight-now.tsx';
 import { MutationAlert } from '@/components/mutation-alert.tsx';
 import { useFleet } from '@/components/use-fleet.ts';
-import { inflightTotal, type FleetWorker } from '@/lib/fleet-types.ts';
+import { batchInflight, inflightSplit, interactiveInflight, type FleetWorker } from '@/lib/fleet-types.ts';
 import { commandWorker } from './actions.ts';
 
 export function FleetBoard({ initial, readOnly }: { initial: FleetWorker[]; readOnly: boolean }) {
   const { workers, live } = useFleet(initial);
+  const inflight = inflightSplit(workers);
+  const capacity = workers.reduce((sum, worker) => sum + worker.capacity, 0);
   return (
     <Stack gap="md">
       <Group gap="md" align="stretch">
-        <InflightCard total={inflightTotal(workers)} workers={workers.length} />
+        <InflightCard total={inflight.total} workers={workers.length} />
+        <StatCard label="Interactive" value={inflight.interactive} detail="requests a client waits on" testId="fleet-interactive" />
+        <StatCard label="Batch" value={inflight.batch} detail="lines of batch jobs" testId="fleet-batch" />
+        <StatCard label="Capacity" value={capacity} detail="parallel slots in all" testId="fleet-capacity" />
         <Badge color={live ? 'teal' : 'gray'} variant="dot" size="lg" style={{ alignSelf: 'center' }} data-testid="fleet-live">
           {live ? 'live' : 'connecting…'}
         </Badge>
@@ -62,11 +68,13 @@ function WorkerCard({ worker, readOnly }: { worker: FleetWorker; readOnly: boole
           </Badge>
         </Group>
         <Group gap="lg">
-          <Stat label="In flight" value={`${worker.inflight}`} />
+          <Stat label="Interactive" value={`${interactiveInflight(worker)}`} testId="worker-interactive" swatch={LOAD_COLORS.interactive} />
+          <Stat label="Batch" value={`${batchInflight(worker)}`} testId="worker-batch" swatch={LOAD_COLORS.batch} />
           <Stat label="Capacity" value={`${worker.capacity}`} />
           <Stat label="Max in flight" value={`${worker.maxInflight}`} />
           <Stat label="Models" value={`${worker.models.length} (${loaded.length} loaded)`} />
         </Group>
+        <LoadBar worker={worker} />
         {worker.models.length > 0 && (
           <TableScrollContainer minWidth={420}>
             <Table verticalSpacing={4} fz="sm">
@@ -123,13 +131,32 @@ function WorkerCard({ worker, readOnly }: { worker: FleetWorker; readOnly: boole
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
+/** The load bar's sections; the two counts above it carry the same colours as its legend. */
+const LOAD_COLORS = { interactive: 'teal', batch: 'grape' } as const;
+
+/** The worker's slots in use: interactive jobs, then batch lines, against its capacity (above it, Ollama queues). */
+function LoadBar({ worker }: { worker: FleetWorker }) {
+  const share = (jobs: number) => Math.min(100, (jobs / worker.capacity) * 100);
+  const interactive = share(interactiveInflight(worker));
+  const batch = Math.min(100 - interactive, share(batchInflight(worker)));
+  return (
+    <ProgressRoot size="sm" aria-label={`${worker.inflight} of ${worker.capacity} slots in use`}>
+      <ProgressSection value={interactive} color={LOAD_COLORS.interactive} />
+      <ProgressSection value={batch} color={LOAD_COLORS.batch} />
+    </ProgressRoot>
+  );
+}
+
+function Stat({ label, value, testId, swatch }: { label: string; value: string; testId?: string; swatch?: string }) {
   return (
     <Stack gap={0}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" fw={500}>
+      <Group gap={4} wrap="nowrap">
+        {swatch && <ColorSwatch color={`var(--mantine-color-${swatch}-filled)`} size={8} withShadow={false} />}
+        <Text size="xs" c="dimmed">
+          {label}
+        </Text>
+      </Group>
+      <Text size="sm" fw={500} data-testid={testId}>
         {value}
       </Text>
     </Stack>

@@ -10,7 +10,7 @@ export default async function FleetPage() {
   const initial = await fleetSnapshot();
   return (
     <>
-      <PageHeader title="Fleet" description="Every worker, live from its heartbeats. Cordon: takes no new jobs, finishes its own. Drain: cordon, then exit when idle." />
+      <PageHeader title="Fleet" description="Every worker, live from its heartbeats, with its interactive requests and batch lines in flight. Cordon: takes no new jobs, finishes its own. Drain: cordon, then exit when idle." />
       <FleetBoard initial={initial} readOnly={user.role !== 'admin'} />
     </>
   );
