@@ -10,6 +10,7 @@ import {
   jetstreamManager,
   type Consumer,
   type JsMsg,
+  type MsgRequest,
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { nanos } from '@nats-io/nats-core';
@@ -164,13 +165,16 @@ export async function enqueueBatchControl(bus: Bus, batchId: string, op: BatchCo
 /**
  * Whether units of the batch are still unacknowledged (queued or running); false once every unit has
  * its results. A work queue deletes what was acknowledged, so any message left on the batch's subject
- * is pending work. (Asked as "the last message on the subject": the server's per-subject counts in
- * stream info are not reliable once a work queue deleted messages ahead of the rest.)
+ * is pending work. (Asked as "the first message on the subject": the per-subject counts of stream
+ * info and its last-message lookup go stale on nats-server 2.9 once a work queue deleted messages out
+ * of order. A batch that was not cancelled is checked against its parts as well: see the sweeper.)
  */
 export async function hasPendingBatchUnits(bus: Bus, batchId: string): Promise<boolean> {
   const manager = await jetstreamManager(bus.nc);
   try {
-    const message = await manager.streams.getMessage(bus.subjects.streamName('batch_work'), { last_by_subj: bus.subjects.batchWork(batchId) });
+    // The server's message get takes `next_by_subj` (since 2.9); nats.js types it for direct gets only.
+    const firstOnSubject = { seq: 0, next_by_subj: bus.subjects.batchWork(batchId) } as unknown as MsgRequest;
+    const message = await manager.streams.getMessage(bus.subjects.streamName('batch_work'), firstOnSubject);
     return message !== null;
   } catch (error) {
     if (isNotFound(error) || isNoMessage(error)) return false;

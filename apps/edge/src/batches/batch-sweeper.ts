@@ -1,4 +1,4 @@
-import { enqueueBatchControl, hasPendingBatchUnits, updateBatchRecord, type Bus } from '@corral/bus';
+import { enqueueBatchControl, hasPendingBatchUnits, listBatchParts, updateBatchRecord, type Bus } from '@corral/bus';
 import { BatchControlOp, BatchStop, isTerminalBatchStatus, type BatchRecord } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BatchTable } from './batch-table.ts';
@@ -55,7 +55,19 @@ export class BatchSweeper {
       if (stopped) this.batches.remember(stopped);
     }
     if (batch.status === 'validating') return;
-    if (await hasPendingBatchUnits(this.bus, batch.id)) return;
+    if (!(await this.isDone(batch))) return;
     await enqueueBatchControl(this.bus, batch.id, BatchControlOp.Finalize);
+  }
+
+  /**
+   * Whether every unit of the batch is over. Every unit leaves exactly one part (expired lines
+   * included), so a batch not cancelled is done when it has as many parts as units; a cancelled one
+   * lost its queued units to the purge and is done when none is left running.
+   */
+  private async isDone(batch: BatchRecord): Promise<boolean> {
+    const pending = await hasPendingBatchUnits(this.bus, batch.id);
+    if (batch.stop === BatchStop.Cancelled) return !pending;
+    if (pending && batch.unitsDone < batch.units) return false;
+    return (await listBatchParts(this.bus, batch.id)).length >= batch.units;
   }
 }

@@ -46,19 +46,31 @@ export function identifyKey(directory: Directory, keyId: string): Caller {
   const now = Date.now();
   const check = checkKey(keys.byId(keyId), now);
   if (!check.ok) refuse(check.code);
-  return callerOf(check.record, teams, now);
+  return callerOf(check.record, teams, now, true);
 }
 
-function callerOf(record: KeyRecord, teams: TeamTable | undefined, now: number): Caller {
+function callerOf(record: KeyRecord, teams: TeamTable | undefined, now: number, spending: boolean): Caller {
   // Without a team table every team is unknown: a key of a team is refused, never let through unbounded.
   const teamCheck = checkTeam(record, (id) => teams?.lookup(id), now);
-  if (!teamCheck.ok) refuse(teamCheck.code);
-  const team = teamCheck.team;
+  if (!teamCheck.ok && !(!spending && teamCheck.code === KeyRefusal.TeamOverBudget)) refuse(teamCheck.code);
+  const team = teamCheck.ok ? teamCheck.team : teams?.lookup(record.teamId!);
   return { key: record, team, mayUse: (model) => canUseModel(record, model) && (team === undefined || canUseModel(team, model)) };
 }
 
+export interface IdentifyOptions {
+  /**
+   * Whether the request spends (runs models). A key whose budget is spent may still read and manage
+   * what it owns — its batches, their output files — it only may not spend more. Default: true.
+   */
+  spending?: boolean;
+}
+
+function isBudgetRefusal(code: KeyRefusal): boolean {
+  return code === KeyRefusal.OverBudget || code === KeyRefusal.TeamOverBudget;
+}
+
 /** Authenticates from the in-memory key and team tables: no network round trip on the request path. */
-export function identifyCaller(directory: Directory, headers: IncomingHeaders): Caller {
+export function identifyCaller(directory: Directory, headers: IncomingHeaders, options: IdentifyOptions = {}): Caller {
   const { keys, teams } = directory;
   if (!keys) return ANONYMOUS;
   const presented = extractApiKey(headers);
@@ -68,7 +80,8 @@ export function identifyCaller(directory: Directory, headers: IncomingHeaders): 
     });
   }
   const now = Date.now();
-  const check = checkKey(keys.lookup(presented), now);
-  if (!check.ok) refuse(check.code);
-  return callerOf(check.record, teams, now);
+  const record = keys.lookup(presented);
+  const check = checkKey(record, now);
+  if (!check.ok && !(options.spending === false && isBudgetRefusal(check.code))) refuse(check.code);
+  return callerOf(record!, teams, now, options.spending ?? true);
 }

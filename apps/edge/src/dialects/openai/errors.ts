@@ -15,7 +15,9 @@ const OPENAI_TYPE: Record<FailureKind, OpenAIErrorType> = {
 
 /** The edge's error as OpenAI's value (what the Responses stream reports in `response.failed`). */
 export function asOpenAIError(error: HttpError): OpenAIError {
-  return { status: error.status, message: error.message, type: OPENAI_TYPE[error.kind], param: error.extra.param ?? null, code: error.extra.code ?? null };
+  // A spent budget is its own type at OpenAI (`insufficient_quota`), not a rate limit to wait out.
+  const type = error.extra.code === 'insufficient_quota' ? 'insufficient_quota' : OPENAI_TYPE[error.kind];
+  return { status: error.status, message: error.message, type, param: error.extra.param ?? null, code: error.extra.code ?? null };
 }
 
 /** OpenAI's error envelope: {"error":{"message","type","param","code"}}. */

@@ -91,14 +91,15 @@ async function createBatch(context: EdgeContext, request: FastifyRequest): Promi
 }
 
 async function listOwnBatches(context: EdgeContext, request: FastifyRequest): Promise<unknown> {
-  const keyId = keyIdOf(identifyCaller(context, request.headers));
+  const keyId = keyIdOf(identifyCaller(context, request.headers, { spending: false }));
   const query = unwrap(parseBatchListQuery(request.query as Record<string, unknown>));
   return listBatchPage(context.batches.ofKey(keyId), query);
 }
 
 /** The caller's batch; a missing id and another key's batch are the same 404. */
 async function ownBatch(context: EdgeContext, request: FastifyRequest): Promise<BatchRecord> {
-  const keyId = keyIdOf(identifyCaller(context, request.headers));
+  // A key whose budget is spent still follows, cancels and downloads its batches.
+  const keyId = keyIdOf(identifyCaller(context, request.headers, { spending: false }));
   const id = (request.params as { id: string }).id;
   // A batch created on another edge a moment ago may not have reached this edge's table yet.
   const batch = context.batches.get(id) ?? (await busCall(() => getBatchRecord(context.bus, id)));

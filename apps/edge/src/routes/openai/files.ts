@@ -37,8 +37,9 @@ export function registerFileRoutes(app: FastifyInstance, context: EdgeContext): 
   app.delete(`${ENDPOINT}/:id`, (request) => removeFile(context, request));
 }
 
+/** Files spend nothing: a key whose budget is spent still uploads, lists, downloads and deletes its own. */
 function ownerKeyIdOf(context: EdgeContext, request: FastifyRequest): string {
-  return identifyCaller(context, request.headers).key?.id ?? '';
+  return identifyCaller(context, request.headers, { spending: false }).key?.id ?? '';
 }
 
 /** The file store's outages are a 503 the client may retry, never a 500. */
