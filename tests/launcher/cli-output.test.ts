@@ -13,7 +13,7 @@ describe('pnpm corral', () => {
     const { code, stdout } = await pnpm('corral', '--help');
     expect(code).toBe(0);
     // A package script would start with pnpm's "> corral@ corral /path" banner.
-    expect(stdout.split('\n')[0]).toBe('corral — manage teams, keys, model aliases and usage (talks to accounting over NATS)');
+    expect(stdout.split('\n')[0]).toBe('corral — manage teams, keys, model aliases, usage and batches (over NATS: accounting, and the batch records)');
     expect(stdout).not.toMatch(/^>/m);
   });
 

@@ -15,7 +15,7 @@ import { CommandRefusal } from './refusal.ts';
 /** Exit codes: scripts can tell a typo from a refusal from an outage. */
 const ExitCode = { Ok: 0, Refused: 1, Usage: 2, Unavailable: 3 } as const;
 
-const HELP = `corral — manage teams, keys, model aliases, usage and batches (talks to accounting over NATS)
+const HELP = `corral — manage teams, keys, model aliases, usage and batches (over NATS: accounting, and the batch records)
 
   corral teams create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget USD]   (budget per calendar month, UTC)
   corral teams list
