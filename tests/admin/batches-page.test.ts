@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { callAccounting, connectBus, createBatchRecord, deleteBatchStores, ensureBatchQueues, getBatchRecord, updateBatchRecord, type Bus } from '@corral/bus';
 import { dropDatabase } from '@corral/db';
 import { testDatabaseUrl } from '@corral/db/testing';
-import { Heartbeat, PROTOCOL_VERSION, type BatchRecord } from '@corral/protocol';
+import { Heartbeat, PROTOCOL_VERSION, newBatchRecord, type BatchRecord } from '@corral/protocol';
 import { startStack, type Stack } from '@corral/testkit';
 import { ensureAdminBuild, startAdmin, type AdminServer } from './admin-server.ts';
 import { launchBrowser, screenshot, signIn } from './browser.ts';
@@ -15,36 +15,8 @@ const VIEWER = { email: 'watcher@example.com', password: 'only the progress bars
 const utcMinute = (seconds: number) => `${new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 
 function batchRecord(id: string, createdAt: number, overrides: Partial<BatchRecord>): BatchRecord {
-  return {
-    v: PROTOCOL_VERSION,
-    id,
-    keyId: '',
-    teamId: null,
-    endpoint: '/v1/chat/completions',
-    model: 'llama3.2',
-    inputFileId: `file-${id}`,
-    completionWindow: '24h',
-    metadata: null,
-    status: 'in_progress',
-    stop: null,
-    createdAt,
-    inProgressAt: createdAt + 2,
-    expiresAt: createdAt + 86_400,
-    finalizingAt: null,
-    completedAt: null,
-    failedAt: null,
-    expiredAt: null,
-    cancellingAt: null,
-    cancelledAt: null,
-    errors: null,
-    outputFileId: null,
-    errorFileId: null,
-    requestCounts: { total: 0, completed: 0, failed: 0 },
-    usage: { inputTokens: 0, outputTokens: 0 },
-    units: 0,
-    unitsDone: 0,
-    ...overrides,
-  };
+  const created = newBatchRecord({ id, keyId: '', teamId: null, endpoint: '/v1/chat/completions', inputFileId: `file-${id}`, completionWindow: '24h', metadata: null, createdAt, expiresAt: createdAt + 86_400 });
+  return { ...created, model: 'llama3.2', status: 'in_progress', inProgressAt: createdAt + 2, ...overrides };
 }
 
 describe('the batches page in a browser', { timeout: 120_000 }, () => {

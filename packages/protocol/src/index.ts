@@ -14,6 +14,8 @@ export {
   BatchControl,
   BatchControlOp,
   isTerminalBatchStatus,
+  newBatchRecord,
+  type NewBatch,
   type BatchPartSummary,
 } from './batches/batch.ts';
 export { validTraceparent } from './trace-context.ts';

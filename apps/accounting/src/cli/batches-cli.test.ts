@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { connectBus, createBatchRecord, deleteBatchStores, encodeJson, ensureBatchQueues, getBatchRecord, updateBatchRecord, type Bus } from '@corral/bus';
-import { PROTOCOL_VERSION, type BatchRecord } from '@corral/protocol';
+import { newBatchRecord, type BatchRecord } from '@corral/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsUrl } from '../testing/index.ts';
 
@@ -12,30 +12,12 @@ const cliPath = fileURLToPath(new URL('./main.ts', import.meta.url));
 const CREATED = Date.UTC(2026, 10, 30, 12, 0, 0) / 1000;
 
 function batchRecord(id: string, overrides: Partial<BatchRecord> = {}): BatchRecord {
+  const created = newBatchRecord({ id, keyId: 'key-alpha', teamId: null, endpoint: '/v1/chat/completions', inputFileId: `file-${id}`, completionWindow: '24h', metadata: null, createdAt: CREATED, expiresAt: CREATED + 86_400 });
   return {
-    v: PROTOCOL_VERSION,
-    id,
-    keyId: 'key-alpha',
-    teamId: null,
-    endpoint: '/v1/chat/completions',
+    ...created,
     model: 'llama3.2',
-    inputFileId: `file-${id}`,
-    completionWindow: '24h',
-    metadata: null,
     status: 'in_progress',
-    stop: null,
-    createdAt: CREATED,
     inProgressAt: CREATED + 5,
-    expiresAt: CREATED + 86_400,
-    finalizingAt: null,
-    completedAt: null,
-    failedAt: null,
-    expiredAt: null,
-    cancellingAt: null,
-    cancelledAt: null,
-    errors: null,
-    outputFileId: null,
-    errorFileId: null,
     requestCounts: { total: 1_000, completed: 390, failed: 10 },
     usage: { inputTokens: 12_345, outputTokens: 67_890 },
     units: 10,
@@ -58,7 +40,7 @@ interface RunningCli {
   done: Promise<Run>;
 }
 
-describe('corral batches against the batch records on NATS', () => {
+describe('corral batches against the batch records on NATS', { timeout: 60_000 }, () => {
   const prefix = `tbatchcli${process.pid}${randomBytes(3).toString('hex')}`;
   let bus: Bus;
   const running = new Set<ChildProcess>();

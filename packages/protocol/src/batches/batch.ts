@@ -141,3 +141,42 @@ export interface BatchPartSummary {
   inputTokens: number;
   outputTokens: number;
 }
+
+/** What a new batch is created from; everything else starts empty. */
+export interface NewBatch {
+  id: string;
+  keyId: string;
+  teamId: string | null;
+  endpoint: string;
+  inputFileId: string;
+  completionWindow: string;
+  metadata: Record<string, string> | null;
+  /** Unix seconds. */
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A batch as it is created: `validating`, no line read yet, no time but its creation and expiry. */
+export function newBatchRecord(batch: NewBatch): BatchRecord {
+  return {
+    v: PROTOCOL_VERSION,
+    ...batch,
+    model: null,
+    status: BatchStatus.Validating,
+    stop: null,
+    inProgressAt: null,
+    finalizingAt: null,
+    completedAt: null,
+    failedAt: null,
+    expiredAt: null,
+    cancellingAt: null,
+    cancelledAt: null,
+    errors: null,
+    outputFileId: null,
+    errorFileId: null,
+    requestCounts: { total: 0, completed: 0, failed: 0 },
+    usage: { inputTokens: 0, outputTokens: 0 },
+    units: 0,
+    unitsDone: 0,
+  };
+}

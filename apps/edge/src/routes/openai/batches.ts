@@ -1,6 +1,6 @@
 import { cancelBatch, createBatchRecord, enqueueBatchControl, fileInfo, FileStoreError, getBatchRecord } from '@corral/bus';
 import { batchNotFound, createBatchId, fileNotFound, listBatchPage, parseBatchListQuery, parseCreateBatchRequest, toOpenAIBatch, type OpenAIBatch } from '@corral/openai';
-import { BatchControlOp, isTerminalBatchStatus, PROTOCOL_VERSION, type BatchRecord } from '@corral/protocol';
+import { BatchControlOp, isTerminalBatchStatus, newBatchRecord, type BatchRecord } from '@corral/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EdgeContext } from '../../context.ts';
 import { fromOpenAIError, unwrap } from '../../dialects/openai/errors.ts';
@@ -52,35 +52,18 @@ async function createBatch(context: EdgeContext, request: FastifyRequest): Promi
     });
   }
   const createdAt = Math.floor(Date.now() / 1000);
-  const record: BatchRecord = {
-    v: PROTOCOL_VERSION,
+  const record = newBatchRecord({
     id: createBatchId(),
     keyId,
     teamId: caller.team?.id ?? null,
     endpoint: create.endpoint,
-    model: null,
     inputFileId: file.id,
     completionWindow: create.completionWindow,
     metadata: create.metadata,
-    status: 'validating',
-    stop: null,
     createdAt,
-    inProgressAt: null,
     expiresAt: createdAt + context.config.BATCH_COMPLETION_WINDOW_SECONDS,
-    finalizingAt: null,
-    completedAt: null,
-    failedAt: null,
-    expiredAt: null,
-    cancellingAt: null,
-    cancelledAt: null,
-    errors: null,
-    outputFileId: null,
-    errorFileId: null,
-    requestCounts: { total: 0, completed: 0, failed: 0 },
-    usage: { inputTokens: 0, outputTokens: 0 },
-    units: 0,
-    unitsDone: 0,
-  };
+  });
+
   await busCall(async () => {
     await createBatchRecord(context.bus, record);
     await enqueueBatchControl(context.bus, record.id, BatchControlOp.Validate);
