@@ -11,6 +11,8 @@ export interface Settings {
   loadDelayMs: number;
   keepAliveMs: number;
   failAfterTokens: number | undefined;
+  embedCallDelayMs: number;
+  embedTokensPerSecond: number;
 }
 
 /** What every handler gets. */

@@ -64,6 +64,38 @@ describe('/api/embed', () => {
   });
 });
 
+describe('/api/embed at a GPU-like speed', () => {
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('holds the only slot for its compute time: a second call waits, and runs once the first client leaves', { timeout: 30_000 }, async () => {
+    // 10 tokens/s: the first call's 10 000 tokens outlast the test (only its client's leaving ends it), the second's one token is quick.
+    const slow = await startEmulator({ embedTokensPerSecond: 10 });
+    try {
+      const controller = new AbortController();
+      const first = fetch(`${slow.url}/api/embed`, { method: 'POST', body: JSON.stringify({ model: 'all-minilm', input: 'word '.repeat(10_000) }), signal: controller.signal }).catch(() => 'aborted');
+      // Once the model is loaded the first call takes the free slot in the same turn: it holds it from here.
+      await until(() => slow.active() === 1 && slow.loaded().length === 1);
+      const second = postJson(`${slow.url}/api/embed`, { model: 'all-minilm', input: 'one' });
+      await until(() => slow.active() === 2);
+      expect(slow.requests()).toEqual([]);
+      controller.abort();
+      expect(await first).toBe('aborted');
+      const answer = await second;
+      expect(answer.status).toBe(200);
+      expect(answer.body.prompt_eval_count).toBe(1);
+      const byId = slow.requests().sort((a, b) => a.id - b.id);
+      expect(byId.map((request) => [request.cancelled, request.status])).toEqual([
+        [true, 499],
+        [false, 200],
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('/api/embeddings (legacy)', () => {
   it('returns a single raw vector', async () => {
     const { status, body } = await postJson(`${emulator.url}/api/embeddings`, { model: 'all-minilm', prompt: 'Here is an article about llamas' });

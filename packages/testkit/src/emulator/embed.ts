@@ -1,4 +1,5 @@
 import type { EmbedResponse } from '@corral/ollama';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorContext } from './context.ts';
 import { decodeEmbeddingsRequest, decodeEmbedRequest } from './decode.ts';
 import { embedVector, rawEmbedding } from './embedding-vectors.ts';
@@ -27,21 +28,29 @@ async function withRunner<T>(
   keepAliveMs: number | undefined,
   signal: AbortSignal,
   needsSlot: boolean,
-  work: (runner: Runner, runnerAt: number) => T,
+  work: (runner: Runner, runnerAt: number) => T | Promise<T>,
 ): Promise<T> {
   const runner = await context.scheduler.acquire(model, { keepAliveMs, numCtx: undefined, signal });
   const runnerAt = performance.now();
   try {
-    if (!needsSlot) return work(runner, runnerAt);
+    if (!needsSlot) return await work(runner, runnerAt);
     await runner.slots.acquire(signal);
     try {
-      return work(runner, runnerAt);
+      return await work(runner, runnerAt);
     } finally {
       runner.slots.release();
     }
   } finally {
     context.scheduler.release(runner);
   }
+}
+
+/** What a GPU would spend on these inputs (embedCallDelayMs + tokens / embedTokensPerSecond), holding the slot. */
+async function computeTime(context: EmulatorContext, tokenCounts: readonly number[], signal: AbortSignal): Promise<void> {
+  const { embedCallDelayMs, embedTokensPerSecond } = context.settings;
+  const tokens = tokenCounts.reduce((total, count) => total + count, 0);
+  const ms = embedCallDelayMs + (embedTokensPerSecond > 0 ? (tokens * 1000) / embedTokensPerSecond : 0);
+  if (ms > 0) await sleep(ms, undefined, { signal });
 }
 
 /** POST /api/embed: normalised vectors, one per input. */
@@ -55,12 +64,13 @@ export async function runEmbed(
   const { request, inputs, keepAliveMs } = decodeEmbedRequest(body);
   const model = resolve(context, request.model);
   checkOptions(request.options);
-  return withRunner(context, model, keepAliveMs, signal, inputs.length > 0, (_runner, runnerAt) => {
+  return withRunner(context, model, keepAliveMs, signal, inputs.length > 0, async (_runner, runnerAt) => {
     if (inputs.length === 0) return { model: request.model, embeddings: [] };
     const tokenCounts = inputs.map((input) => countTextTokens(input));
     if (request.truncate === false && tokenCounts.some((count) => count > model.contextLength)) {
       throw new OllamaError(400, ErrorText.inputTooLong);
     }
+    await computeTime(context, tokenCounts, signal);
     const embeddings = inputs.map((input) =>
       embedVector(model.name.key, input, model.embeddingLength, request.dimensions),
     );

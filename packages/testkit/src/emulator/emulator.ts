@@ -17,6 +17,8 @@ function settingsFrom(options: EmulatorOptions, previous?: Settings): Settings {
     loadDelayMs: 0,
     keepAliveMs: parseKeepAlive('5m'),
     failAfterTokens: undefined,
+    embedCallDelayMs: 0,
+    embedTokensPerSecond: 0,
   };
   return {
     tokensPerReply: options.tokensPerReply ?? base.tokensPerReply,
@@ -26,6 +28,8 @@ function settingsFrom(options: EmulatorOptions, previous?: Settings): Settings {
     loadDelayMs: options.loadDelayMs ?? base.loadDelayMs,
     keepAliveMs: options.keepAlive !== undefined ? parseKeepAlive(options.keepAlive) : base.keepAliveMs,
     failAfterTokens: 'failAfterTokens' in options ? options.failAfterTokens : base.failAfterTokens,
+    embedCallDelayMs: options.embedCallDelayMs ?? base.embedCallDelayMs,
+    embedTokensPerSecond: options.embedTokensPerSecond ?? base.embedTokensPerSecond,
   };
 }
 

@@ -11,6 +11,8 @@ describe('emulatorOptionsFromEnv', () => {
       numParallel: 1,
       maxQueue: 512,
       loadDelayMs: 0,
+      embedCallDelayMs: 0,
+      embedTokensPerSecond: 0,
       keepAlive: '5m',
     });
   });
@@ -26,8 +28,10 @@ describe('emulatorOptionsFromEnv', () => {
         EMULATOR_MAX_QUEUE: '4',
         EMULATOR_LOAD_DELAY_MS: '100',
         EMULATOR_KEEP_ALIVE: '-1',
+        EMULATOR_EMBED_CALL_DELAY_MS: '5',
+        EMULATOR_EMBED_TOKENS_PER_SECOND: '40000',
       }),
-    ).toEqual({ host: '0.0.0.0', port: 0, tokensPerReply: 3, tokenDelayMs: 20, numParallel: 8, maxQueue: 4, loadDelayMs: 100, keepAlive: -1 });
+    ).toEqual({ host: '0.0.0.0', port: 0, tokensPerReply: 3, tokenDelayMs: 20, numParallel: 8, maxQueue: 4, loadDelayMs: 100, embedCallDelayMs: 5, embedTokensPerSecond: 40000, keepAlive: -1 });
     expect(emulatorOptionsFromEnv({ EMULATOR_NUM_PARALLEL: '2', OLLAMA_NUM_PARALLEL: '8' }).numParallel).toBe(2);
     expect(emulatorOptionsFromEnv({ EMULATOR_KEEP_ALIVE: '10m' }).keepAlive).toBe('10m');
   });

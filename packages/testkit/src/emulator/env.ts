@@ -18,6 +18,10 @@ const EmulatorEnv = z.object({
   EMULATOR_MAX_QUEUE: integer(512),
   /** Time a model load takes. Default: 0. */
   EMULATOR_LOAD_DELAY_MS: integer(0),
+  /** Time every /api/embed call holds the slot, like a GPU's per-batch cost. Default: 0. */
+  EMULATOR_EMBED_CALL_DELAY_MS: integer(0),
+  /** Embedding speed in prompt tokens per second (0 = instant). Default: 0. */
+  EMULATOR_EMBED_TOKENS_PER_SECOND: integer(0),
   /** Default keep-alive (Go duration or seconds). Default: 5m. */
   EMULATOR_KEEP_ALIVE: optionalString,
 });
@@ -39,6 +43,8 @@ export function emulatorOptionsFromEnv(env: Record<string, string | undefined>):
     numParallel,
     maxQueue: parsed.EMULATOR_MAX_QUEUE,
     loadDelayMs: parsed.EMULATOR_LOAD_DELAY_MS,
+    embedCallDelayMs: parsed.EMULATOR_EMBED_CALL_DELAY_MS,
+    embedTokensPerSecond: parsed.EMULATOR_EMBED_TOKENS_PER_SECOND,
     // Like OLLAMA_KEEP_ALIVE: a bare integer is seconds.
     keepAlive: keepAlive === undefined ? '5m' : /^-?\d+$/.test(keepAlive) ? Number(keepAlive) : keepAlive,
   };

@@ -35,6 +35,10 @@ export interface EmulatorOptions {
   loadDelayMs?: number;
   /** Default keep-alive: Go duration string or seconds (OLLAMA_KEEP_ALIVE). Default '5m'. */
   keepAlive?: string | number;
+  /** Fixed time every /api/embed call holds the model's slot (a GPU's per-batch cost). Default 0. */
+  embedCallDelayMs?: number;
+  /** Embedding speed while the slot is held: prompt tokens per second (0 = instant). Default 0. */
+  embedTokensPerSecond?: number;
   /** When set, chat/generate fail after this many generated tokens (in-band error when streaming). */
   failAfterTokens?: number;
   /** Finished requests remembered for `requests()` and `waitFor()`, oldest dropped first. Default 10 000. */
