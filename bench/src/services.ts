@@ -4,6 +4,11 @@ import path from 'node:path';
 export interface EmulatorSettings {
   tokensPerReply: number;
   tokenDelayMs: number;
+  /** Parallel slots per chat model (embedding models always have one). Default EMULATOR_SLOTS. */
+  numParallel?: number;
+  /** GPU-like embedding speed (see the emulator's README); default instant. */
+  embedCallDelayMs?: number;
+  embedTokensPerSecond?: number;
 }
 
 export interface EmulatorProcess {
@@ -23,7 +28,9 @@ export async function startEmulatorProcess(name: string, settings: EmulatorSetti
     EMULATOR_PORT: String(port),
     EMULATOR_TOKENS: String(settings.tokensPerReply),
     EMULATOR_TOKEN_DELAY_MS: String(settings.tokenDelayMs),
-    EMULATOR_NUM_PARALLEL: String(EMULATOR_SLOTS),
+    EMULATOR_NUM_PARALLEL: String(settings.numParallel ?? EMULATOR_SLOTS),
+    EMULATOR_EMBED_CALL_DELAY_MS: String(settings.embedCallDelayMs ?? 0),
+    EMULATOR_EMBED_TOKENS_PER_SECOND: String(settings.embedTokensPerSecond ?? 0),
     EMULATOR_MAX_QUEUE: '1024',
     EMULATOR_KEEP_ALIVE: '1h',
   });
@@ -42,7 +49,7 @@ export interface RelayChain {
   stop(): Promise<void>;
 }
 
-async function stopProcess(service: ServiceProcess): Promise<void> {
+export async function stopProcess(service: ServiceProcess): Promise<void> {
   service.kill('SIGTERM');
   const timer = setTimeout(() => service.kill('SIGKILL'), 5000);
   await service.exited;

@@ -10,7 +10,7 @@ import { keyIdNamed } from './usage-rows.ts';
 const CHAT_MODEL = 'llama3.2';
 const EMBED_MODEL = 'all-minilm';
 /** Short enough that a unit held by a dead edge is run again within the test. */
-const BATCH_ENV = { BATCH_UNIT_LINES: '4', BATCH_SWEEP_INTERVAL_MS: '100', BATCH_ACK_WAIT_MS: '3000' };
+const BATCH_ENV = { BATCH_UNIT_LINES: '4', BATCH_EMBED_MAX_INPUTS: '32', BATCH_SWEEP_INTERVAL_MS: '100', BATCH_ACK_WAIT_MS: '3000' };
 
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -7,6 +7,7 @@ import type { TeamTable } from './auth/team-table.ts';
 import type { FleetTable } from './fleet/fleet-table.ts';
 import type { JobDispatcher } from './jobs/dispatcher.ts';
 import type { ModelTable } from './model-config/model-table.ts';
+import type { InteractiveLoad } from './pipeline/interactive-load.ts';
 import type { UsageSink } from './pipeline/request-scope.ts';
 import type { RateLimiter } from './pipeline/rate-limiter.ts';
 
@@ -25,5 +26,7 @@ export interface EdgeContext {
   readonly batches: BatchTable;
   readonly usage: UsageSink;
   readonly limits: RateLimiter;
+  /** Interactive requests in flight and the event loop's load: batch work yields to them. */
+  readonly interactive: InteractiveLoad;
   readonly logger: FastifyBaseLogger;
 }

@@ -18,6 +18,7 @@ import { openBatchTable, startBatchRunners } from './batches/batch-work.ts';
 import { createTeamTable } from './auth/team-table.ts';
 import { Dispatcher } from './jobs/dispatcher.ts';
 import { createModelTable } from './model-config/model-table.ts';
+import { InteractiveLoad } from './pipeline/interactive-load.ts';
 import { RateLimiter } from './pipeline/rate-limiter.ts';
 import { registerRoutes } from './routes/index.ts';
 import { createUsagePublisher } from './usage/publisher.ts';
@@ -68,7 +69,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   // Serve only once the replicated configuration is in memory, so no valid key is refused at boot.
   await Promise.all([keys?.ready, teams?.ready, models.ready]);
   const batches = await openBatchTable({ bus, config, logger: app.log });
-  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, batches, usage, limits: new RateLimiter(), logger: app.log };
+  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, batches, usage, limits: new RateLimiter(), interactive: new InteractiveLoad(), logger: app.log };
   const batchRunners = startBatchRunners(context);
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.

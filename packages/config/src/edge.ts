@@ -16,7 +16,7 @@ export const EdgeConfig = z.object({
   FILES_MAX_BYTES: integer(512 * 1024 ** 2),
   /** Whether this edge runs batch work (validates, executes and finalizes batches). Default: true. */
   BATCH_RUNNER: boolean(true),
-  /** Request lines per work unit (the queue's message; a redelivered unit runs again). Default: 128. */
+  /** Request lines per work unit (the queue's message; a redelivered unit runs again); embeddings units hold BATCH_EMBED_MAX_INPUTS inputs instead. Default: 128. */
   BATCH_UNIT_LINES: integer(128),
   /** Work units one edge runs at once. Default: 16. */
   BATCH_MAX_UNITS: integer(16),

@@ -35,14 +35,14 @@ export function startBatchRunners(context: EdgeContext): BatchRunners {
   const dispatcher = new EmbedCoalescer(context.dispatcher, { maxInputs: config.BATCH_EMBED_MAX_INPUTS });
   const lines = new LineRunner({ ...context, dispatcher }, context.usage);
   const units = new UnitRunner(
-    { bus, batches: table, lines, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target), logger },
+    { bus, batches: table, lines, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target), mayStart: () => context.interactive.batchMayStart(), logger },
     { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, ackWaitMs: config.BATCH_ACK_WAIT_MS },
   );
   const control = new ControlRunner({
     bus,
     batches: table,
     logger,
-    unitLimits: { lines: config.BATCH_UNIT_LINES, bytes: Math.max(64 * 1024, maxInlinePayload(bus) - UNIT_ENVELOPE_BYTES) },
+    unitLimits: { lines: config.BATCH_UNIT_LINES, embedInputs: config.BATCH_EMBED_MAX_INPUTS, bytes: Math.max(64 * 1024, maxInlinePayload(bus) - UNIT_ENVELOPE_BYTES) },
     ackWaitMs: config.BATCH_ACK_WAIT_MS,
   });
   const sweeper = new BatchSweeper(bus, table, logger, config.BATCH_SWEEP_INTERVAL_MS);

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ErrorCode, type Usage } from '@corral/protocol';
 import { AsyncQueue } from '../jobs/async-queue.ts';
 import { JobError } from '../jobs/job-error.ts';
 import type { JobDispatcher, JobEvent, JobRun, JobSpec } from '../jobs/job-run.ts';
+
+/** Members whose results are handed over per turn of the event loop. */
+const MEMBERS_PER_TURN = 16;
 
 export interface CoalescerOptions {
   /** Inputs one /api/embed call carries at most. */
@@ -102,7 +106,10 @@ async function deliver(merged: JobRun, members: readonly Member[]): Promise<void
       }
       const shares = shareOut(event.usage.promptTokens, members.map((member) => member.inputs.reduce((sum, input) => sum + input.length, 0)));
       let offset = 0;
-      members.forEach((member, index) => {
+      for (const [index, member] of members.entries()) {
+        // Each member's pipeline finishes in the microtasks that follow: a few at a time, so
+        // interactive requests get the event loop between them.
+        if (index > 0 && index % MEMBERS_PER_TURN === 0) await nextTurn();
         const slice = embeddings.slice(offset, offset + member.inputs.length);
         offset += member.inputs.length;
         const fraction = total === 0 ? 0 : member.inputs.length / total;
@@ -115,7 +122,7 @@ async function deliver(merged: JobRun, members: readonly Member[]): Promise<void
           ...(event.usage.promptEvalDurationNs !== undefined ? { promptEvalDurationNs: Math.round(event.usage.promptEvalDurationNs * fraction) } : {}),
         };
         member.run.finish({ type: 'final', data: { ...event.data, embeddings: slice, prompt_eval_count: shares[index]! }, usage, workerId: event.workerId });
-      });
+      }
       return;
     }
     throw new JobError(ErrorCode.UpstreamError, 'the worker ended the embed job without its result');

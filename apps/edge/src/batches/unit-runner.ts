@@ -4,6 +4,7 @@ import { batchLineIds, BatchLineError, errorLine, responseLine } from '@corral/o
 import { BatchStop, isTerminalBatchStatus, type BatchPartSummary, type BatchRecord, type BatchWorkLine, type BatchWorkUnit } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BatchTable } from './batch-table.ts';
+import { embedInputCount } from './embed-inputs.ts';
 import type { LineAnswer, LineRunner } from './line-runner.ts';
 
 export interface UnitRunnerOptions {
@@ -20,6 +21,8 @@ export interface UnitRunnerDeps {
   lines: LineRunner;
   /** Idle slots for a model as the caller names it (an alias is resolved first). */
   idleSlots: (model: string) => number;
+  /** False while interactive requests need this edge's event loop more than batch lines do. */
+  mayStart: () => boolean;
   logger: FastifyBaseLogger;
 }
 
@@ -27,6 +30,8 @@ export interface UnitRunnerDeps {
 const PULL_RETRY_MS = 500;
 /** How often a line waiting for capacity looks again. */
 const CAPACITY_POLL_MS = 10;
+/** Answers serialized per turn of the event loop. */
+const LINES_PER_TURN = 32;
 
 /**
  * Pulls work units from the shared queue and runs their lines on the fleet's idle capacity: a line
@@ -179,7 +184,7 @@ export class UnitRunner {
     let group: BatchWorkLine[] = [];
     let inputs = 0;
     for (const line of lines) {
-      const count = Array.isArray(line.body.input) ? line.body.input.length : 1;
+      const count = embedInputCount(line.body);
       if (group.length > 0 && inputs + count > this.options.embedGroupInputs) {
         groups.push(group);
         group = [];
@@ -196,7 +201,7 @@ export class UnitRunner {
   private async waitForCapacity(model: string, stopped: () => boolean, signal: AbortSignal): Promise<boolean> {
     while (!signal.aborted) {
       if (stopped()) return false;
-      if (this.deps.idleSlots(model) > 0) return true;
+      if (this.deps.idleSlots(model) > 0 && this.deps.mayStart()) return true;
       await sleep(CAPACITY_POLL_MS, undefined, { signal }).catch(() => undefined);
     }
     return false;
@@ -206,7 +211,9 @@ export class UnitRunner {
     const output: string[] = [];
     const errors: string[] = [];
     const summary: BatchPartSummary = { completed: 0, failed: 0, inputTokens: 0, outputTokens: 0 };
-    for (const result of results) {
+    for (const [index, result] of results.entries()) {
+      // Serializing a unit's answers is long work: interactive requests get the loop in between.
+      if (index > 0 && index % LINES_PER_TURN === 0) await nextTurn();
       if (result.kind === 'skipped') continue;
       const ids = batchLineIds(batch.id, result.line.line);
       if (result.kind === 'expired') {

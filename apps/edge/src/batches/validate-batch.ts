@@ -1,10 +1,17 @@
 import { enqueueBatchUnit, fileInfo, purgeBatchUnits, readFileContent, updateBatchRecord, type Bus } from '@corral/bus';
 import { jsonlLines, validateBatchInput, type BatchEndpoint } from '@corral/openai';
 import { BatchStop, PROTOCOL_VERSION, type BatchErrorEntry, type BatchRecord, type BatchWorkLine } from '@corral/protocol';
+import { embedInputCount } from './embed-inputs.ts';
 
 export interface UnitLimits {
-  /** Lines per unit at most. */
+  /** Lines per unit at most (embeddings batches: see embedInputs). */
   lines: number;
+  /**
+   * Inputs per unit of an embeddings batch: its lines fill one coalesced /api/embed call, however
+   * few inputs each line has (a unit of `lines` one-input lines would make calls too small to keep a
+   * GPU busy).
+   */
+  embedInputs: number;
   /** Bytes of line bodies per unit at most (a unit is one NATS message). */
   bytes: number;
 }
@@ -27,15 +34,24 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
     await fail(bus, batch.id, validation.errors, seconds());
     return;
   }
+  const embeddings = batch.endpoint === '/v1/embeddings';
   let units = 0;
   let lines: BatchWorkLine[] = [];
   let bytes = 0;
+  let inputs = 0;
   const flush = async () => {
     if (lines.length === 0) return;
     await enqueueBatchUnit(bus, { v: PROTOCOL_VERSION, batchId: batch.id, unit: units, lines });
     units++;
     lines = [];
     bytes = 0;
+    inputs = 0;
+  };
+  /** Whether a line of `count` inputs and `length` bytes must open the next unit. */
+  const full = (count: number, length: number): boolean => {
+    if (lines.length === 0) return false;
+    if (bytes + length > limits.bytes) return true;
+    return embeddings ? inputs + count > limits.embedInputs : lines.length >= limits.lines;
   };
   let lineNumber = 0;
   for await (const text of jsonlLines(await contentOf(bus, batch.inputFileId))) {
@@ -43,9 +59,11 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
     if (text.trim() === '') continue;
     if (!stillWanted()) break;
     const parsed = JSON.parse(text) as { custom_id: string; body: Record<string, unknown> };
-    if (lines.length >= limits.lines || (lines.length > 0 && bytes + text.length > limits.bytes)) await flush();
+    const count = embeddings ? embedInputCount(parsed.body) : 1;
+    if (full(count, text.length)) await flush();
     lines.push({ line: lineNumber, customId: parsed.custom_id, body: parsed.body });
     bytes += text.length;
+    inputs += count;
   }
   await flush();
   const started = await updateBatchRecord(bus, batch.id, (current) => {

@@ -13,6 +13,7 @@ import { FleetTable } from '../fleet/fleet-table.ts';
 import { Dispatcher } from '../jobs/dispatcher.ts';
 import { createModelTable, type ModelTable } from '../model-config/model-table.ts';
 import { runGeneration, type GenerationInput } from './generate.ts';
+import { InteractiveLoad } from './interactive-load.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { CollectingSink } from './response-sink.ts';
 import { FrameFormat } from './stream-framing.ts';
@@ -82,7 +83,7 @@ describe('the generation pipeline without HTTP', () => {
     const config = parseEnv(EdgeConfig, { NATS_URL: natsUrl, CORRAL_PREFIX: prefix, AUTH_DISABLED: 'true', LOG_LEVEL: 'silent' });
     const dispatcher = new Dispatcher(bus, fleet, { acceptTimeoutMs: 5_000, idleTimeoutMs: 5_000, retryAfterSeconds: 1 });
     batches = new BatchTable(bus);
-    context = { config, bus, fleet, dispatcher, keys: undefined, teams: undefined, models, batches, usage: { record: (event) => usage.push(event) }, limits: new RateLimiter(), logger: silentLogger };
+    context = { config, bus, fleet, dispatcher, keys: undefined, teams: undefined, models, batches, usage: { record: (event) => usage.push(event) }, limits: new RateLimiter(), interactive: new InteractiveLoad(), logger: silentLogger };
     await until(() => fleet.all().length === 1, 'the worker joining the fleet');
   }, 60_000);
 

@@ -37,8 +37,14 @@ export interface GenerationInput {
  * cancels the jobs when the caller goes away, and settles usage exactly once. Never throws: every
  * failure is answered in the dialect's error envelope (or, once a stream began, its failure events).
  */
-export function runGeneration<Request, Chunk>(context: EdgeContext, dialect: Dialect<Request, Chunk>, input: GenerationInput, sink: ResponseSink): Promise<void> {
-  return new GenerationRun(context, dialect, input, sink).run();
+export async function runGeneration<Request, Chunk>(context: EdgeContext, dialect: Dialect<Request, Chunk>, input: GenerationInput, sink: ResponseSink): Promise<void> {
+  if (input.lane === 'batch') return new GenerationRun(context, dialect, input, sink).run();
+  context.interactive.begin();
+  try {
+    await new GenerationRun(context, dialect, input, sink).run();
+  } finally {
+    context.interactive.end();
+  }
 }
 
 type TokenChunkTest = (data: Record<string, unknown>) => boolean;
@@ -81,13 +87,17 @@ class GenerationRun<Request, Chunk> {
         this.context.dispatcher,
         generation.jobs.map((job, part) => jobSpec(exchange, target, job.kind, job.body, part)),
       );
-      input.signal.addEventListener('abort', () => fanOut.cancel('client disconnected'), { once: true });
+      const onAbort = () => fanOut.cancel('client disconnected');
+      input.signal.addEventListener('abort', onAbort, { once: true });
       try {
         await this.answer(fanOut, generation);
       } catch (error) {
         // A part that failed in translation leaves the others running: they are no longer wanted.
         fanOut.cancel('another part failed');
         throw error;
+      } finally {
+        // Batch lines share one long-lived signal (their runner's): a listener left behind per line would pile up.
+        input.signal.removeEventListener('abort', onAbort);
       }
     } catch (error) {
       this.conclude(error);

@@ -1,0 +1,51 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+/** How often the event loop's utilization is sampled: fine enough to follow a burst of requests. */
+const SAMPLE_MS = 50;
+
+/**
+ * Interactive requests in flight on this edge, and how busy its event loop has been lately. Batch
+ * lines share the edge's one event loop with interactive requests; this is what lets them stand
+ * back while a user waits for a first token (see `batchMayStart`).
+ */
+export class InteractiveLoad {
+  private active = 0;
+  private sample: EventLoopUtilization = performance.eventLoopUtilization();
+  private sampledAt = performance.now();
+  private recent = 0;
+
+  /**
+   * @param yieldAbove the loop utilization above which batch work waits while a user is served:
+   *   half the loop stays free for interactive requests' turns.
+   */
+  constructor(private readonly yieldAbove = 0.3) {}
+
+  begin(): void {
+    this.active++;
+  }
+
+  end(): void {
+    this.active--;
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  /** Share of the last ~50 ms the event loop spent running code (0..1). */
+  utilization(): number {
+    const now = performance.now();
+    if (now - this.sampledAt >= SAMPLE_MS) {
+      const current = performance.eventLoopUtilization();
+      this.recent = performance.eventLoopUtilization(current, this.sample).utilization;
+      this.sample = current;
+      this.sampledAt = now;
+    }
+    return this.recent;
+  }
+
+  /** Batch work may start more lines unless interactive requests are waiting on an event loop already this busy. */
+  batchMayStart(): boolean {
+    return this.active === 0 || this.utilization() < this.yieldAbove;
+  }
+}

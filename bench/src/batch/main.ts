@@ -1,0 +1,269 @@
+/**
+ * `pnpm bench:batch`: a batch of embeddings through Corral's Batch API on emulated GPU hosts, against
+ * the same inputs sent straight to the emulators' /api/embed in the best call size; then the same
+ * streamed chat load without and with a batch running (TTFT p50/p99 both ways). See BENCHMARKS.md.
+ */
+import { dropDatabase } from '@corral/db';
+import { startStack, type Stack } from '@corral/testkit';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cpuBetween, findProcess, snapshot, type CpuSnapshot } from '../cpu.ts';
+import { openPool, runPhase, type PhaseResult, type Target } from '../load.ts';
+import { startEmulatorProcess, type EmulatorProcess } from '../services.ts';
+import { summarize } from '../stats.ts';
+import { BatchClient, isTerminal, type BatchObject } from './batch-client.ts';
+import { embedDirect, type DirectRun } from './direct.ts';
+import { allInputs, batchInputFile, type BatchShape } from './inputs.ts';
+import { parseBatchBenchOptions, type BatchBenchOptions } from './options.ts';
+import { checkOutput } from './verify.ts';
+
+/** 100 000 usage events need room in the usage stream (the stack's test default is 32 MB). */
+const USAGE_ROOM = { USAGE_STREAM_MAX_BYTES: String(1024 ** 3) };
+const PROBE_INPUTS = 16_384;
+
+const profileArgs = (directory: string, name: string) => ['--cpu-prof', `--cpu-prof-dir=${directory}`, `--cpu-prof-name=${name}.cpuprofile`];
+
+type Kind = 'emulators' | 'edge' | 'workers' | 'accounting' | 'natsServer' | 'loadGenerator';
+
+interface Processes {
+  pids: Map<number, Kind>;
+}
+
+/** Cores each kind of process used between two snapshots. */
+function coresByKind(processes: Processes, before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+  const use = cpuBetween(before, after);
+  const cores: Record<string, number> = {};
+  for (const [pid, ms] of use.processMs) {
+    const kind = processes.pids.get(pid) ?? 'other';
+    cores[kind] = (cores[kind] ?? 0) + ms / use.wallMs;
+  }
+  cores.foreign = use.foreignCores;
+  return Object.fromEntries(Object.entries(cores).map(([kind, value]) => [kind, round(value)]));
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T; cores: Record<string, number> }> {
+  const before = snapshot(processes.pids.keys());
+  const result = await work();
+  return { result, cores: coresByKind(processes, before, snapshot(processes.pids.keys())) };
+}
+
+interface CorralRun {
+  uploadSeconds: number;
+  seconds: number;
+  inputsPerSecond: number;
+  status: string;
+  requestCounts: BatchObject['request_counts'];
+  output: ReturnType<typeof checkOutput>;
+}
+
+async function runCorralBatch(client: BatchClient, fileId: string, shape: BatchShape, vectors: number[][]): Promise<CorralRun & { uploadSeconds: number }> {
+  const startedAt = performance.now();
+  const created = await client.create(fileId);
+  const done = await client.waitFor(created.id);
+  const seconds = (performance.now() - startedAt) / 1000;
+  if (done.status !== 'completed' || !done.output_file_id) throw new Error(`batch ended ${done.status}: ${JSON.stringify(done)}`);
+  const output = checkOutput(await client.content(done.output_file_id), shape, vectors);
+  return { uploadSeconds: 0, seconds, inputsPerSecond: (shape.lines * shape.inputsPerLine) / seconds, status: done.status, requestCounts: done.request_counts, output };
+}
+
+interface Window {
+  batch: boolean;
+  result: PhaseResult;
+  cores: Record<string, number>;
+  /** Batch inputs finished during the window (with a batch). */
+  batchInputsPerSecond?: number;
+  batchStillRunning?: boolean;
+}
+
+async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKey: string, client: BatchClient, fileId: string, processes: Processes): Promise<Window[]> {
+  const target: Target = { label: 'corral', origin: stack.edgeUrl, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` } };
+  const body = JSON.stringify({
+    model: 'llama3.2',
+    stream: true,
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'Tell me about the tides.' },
+    ],
+  });
+  const phase = { concurrency: options.chatUsers, stream: true, body, warmupMs: 2000, durationMs: options.windowMs, minRequests: 600, maxDurationMs: options.windowMs * 2 };
+  const pool = openPool(stack.edgeUrl, options.chatUsers);
+  const windows: Window[] = [];
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      const alone = await measured(processes, () => runPhase(pool, target, phase));
+      windows.push({ batch: false, result: alone.result, cores: alone.cores });
+      console.error(`round ${round + 1}: without a batch, TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms`);
+
+      const created = await client.create(fileId);
+      const started = await client.waitFor(created.id, (batch) => batch.request_counts.completed > 0);
+      const before = started.request_counts.completed;
+      let beforeAt = performance.now();
+      let countedFrom = before;
+      const beside = await measured(processes, () =>
+        runPhase(pool, target, phase, {
+          onWindowStart: () => {
+            beforeAt = performance.now();
+            void client.retrieve(created.id).then((batch) => (countedFrom = batch.request_counts.completed));
+          },
+        }),
+      );
+      const after = await client.retrieve(created.id);
+      const windowSeconds = (performance.now() - beforeAt) / 1000;
+      windows.push({
+        batch: true,
+        result: beside.result,
+        cores: beside.cores,
+        batchInputsPerSecond: round2(((after.request_counts.completed - countedFrom) * options.inputsPerLine) / windowSeconds),
+        batchStillRunning: !isTerminal(after),
+      });
+      console.error(`round ${round + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})`);
+      // The next window without a batch must have none: cancel, and wait until its last lines are in.
+      if (!isTerminal(after)) await client.cancel(created.id);
+      await client.waitFor(created.id);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  } finally {
+    await pool.close();
+  }
+  return windows;
+}
+
+const round2 = (value: number) => round(value, 2);
+
+function ttftSummary(windows: readonly Window[], withBatch: boolean) {
+  const chosen = windows.filter((window) => window.batch === withBatch);
+  const ttfts = chosen.flatMap((window) => window.result.ttfts);
+  const latencies = chosen.flatMap((window) => window.result.latencies);
+  const ttft = summarize(ttfts);
+  const latency = summarize(latencies);
+  return {
+    windows: chosen.length,
+    requests: ttfts.length,
+    errors: chosen.reduce((total, window) => total + window.result.errors, 0),
+    requestsPerSecond: round2(chosen.reduce((total, window) => total + window.result.requestsPerSecond, 0) / Math.max(1, chosen.length)),
+    ttftP50: round2(ttft.p50),
+    ttftP99: round2(ttft.p99),
+    latencyP50: round2(latency.p50),
+    latencyP99: round2(latency.p99),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseBatchBenchOptions(process.argv.slice(2));
+  const shape: BatchShape = { lines: options.lines, inputsPerLine: options.inputsPerLine, dimensions: options.dimensions };
+  const totalInputs = shape.lines * shape.inputsPerLine;
+  const profileDir = options.profileDir ? path.resolve(options.profileDir) : undefined;
+  console.error(`bench:batch: ${shape.lines} lines × ${shape.inputsPerLine} inputs on ${options.workers} emulated hosts (${options.embedCallDelayMs} ms + 1 s per ${options.embedTokensPerSecond} tokens per /api/embed call)`);
+
+  const emulators: EmulatorProcess[] = [];
+  let stack: Stack | undefined;
+  try {
+    for (let index = 0; index < options.workers; index++) {
+      emulators.push(
+        await startEmulatorProcess(`emulator-batch-${index}`, {
+          tokensPerReply: options.tokensPerReply,
+          tokenDelayMs: options.tokenDelayMs,
+          numParallel: options.chatSlots,
+          embedCallDelayMs: options.embedCallDelayMs,
+          embedTokensPerSecond: options.embedTokensPerSecond,
+        }),
+      );
+    }
+    const urls = emulators.map((emulator) => emulator.url);
+    stack = await startStack({
+      workers: urls.map((ollamaUrl) => ({
+        ollamaUrl,
+        env: { WORKER_CAPACITY: String(options.chatSlots), HEARTBEAT_INTERVAL_MS: '1000', KEEPALIVE_INTERVAL_MS: '1000' },
+      })),
+      accounting: { databaseUrl: options.databaseUrl, env: USAGE_ROOM },
+      edgeEnv: { LOG_LEVEL: 'warn', ...USAGE_ROOM },
+      removeBusState: true,
+      ...(profileDir ? { nodeArgs: { edge: profileArgs(profileDir, 'edge-batch'), worker: profileArgs(profileDir, 'worker-batch') } } : {}),
+    });
+    const apiKey = await stack.createKey('bench batch');
+    const client = new BatchClient(stack.edgeUrl, apiKey);
+
+    const processes: Processes = { pids: new Map() };
+    const add = (pid: number | undefined, kind: Kind) => pid !== undefined && processes.pids.set(pid, kind);
+    for (const emulator of emulators) add(emulator.process.child.pid, 'emulators');
+    add(stack.edge.child.pid, 'edge');
+    for (const worker of stack.workers) add(worker.process.child.pid, 'workers');
+    add(stack.accounting?.child.pid, 'accounting');
+    add(findProcess('nats-server'), 'natsServer');
+    add(process.pid, 'loadGenerator');
+
+    const inputs = allInputs(shape);
+    // Warm every emulator's embedding model, so neither path pays a load.
+    await embedDirect(urls, inputs.slice(0, options.workers), { callSize: 1, inFlight: 1, dimensions: shape.dimensions, keepVectors: false });
+
+    const probes: DirectRun[] = [];
+    for (const callSize of options.callSizes) {
+      const probe = await embedDirect(urls, inputs.slice(0, Math.min(PROBE_INPUTS, inputs.length)), { callSize, inFlight: options.directInFlight, dimensions: shape.dimensions, keepVectors: false });
+      probes.push(probe);
+      console.error(`direct probe: calls of ${callSize}: ${probe.inputsPerSecond.toFixed(0)} inputs/s`);
+    }
+    const best = probes.reduce((a, b) => (b.inputsPerSecond > a.inputsPerSecond ? b : a));
+    const direct = await measured(processes, () => embedDirect(urls, inputs, { callSize: best.callSize, inFlight: options.directInFlight, dimensions: shape.dimensions, keepVectors: true }));
+    console.error(`direct: ${totalInputs} inputs in ${direct.result.seconds.toFixed(1)} s (${direct.result.inputsPerSecond.toFixed(0)} inputs/s, calls of ${best.callSize})`);
+
+    const uploadStartedAt = performance.now();
+    const fileId = await client.upload(batchInputFile(shape), 'documents.jsonl');
+    const uploadSeconds = (performance.now() - uploadStartedAt) / 1000;
+    const corral = await measured(processes, () => runCorralBatch(client, fileId, shape, direct.result.vectors!));
+    corral.result.uploadSeconds = uploadSeconds;
+    console.error(`corral: ${totalInputs} inputs in ${corral.result.seconds.toFixed(1)} s (${corral.result.inputsPerSecond.toFixed(0)} inputs/s); output ${JSON.stringify(corral.result.output)}`);
+
+    const windows = await interactiveRounds(options, stack, apiKey, client, fileId, processes);
+    const without = ttftSummary(windows, false);
+    const beside = ttftSummary(windows, true);
+
+    const report = {
+      at: new Date().toISOString(),
+      options: { ...options, databaseUrl: undefined },
+      inputs: totalInputs,
+      throughput: {
+        directProbes: probes.map((probe) => ({ callSize: probe.callSize, inputsPerSecond: round2(probe.inputsPerSecond) })),
+        direct: { callSize: best.callSize, calls: direct.result.calls, seconds: round2(direct.result.seconds), inputsPerSecond: round2(direct.result.inputsPerSecond), cores: direct.cores },
+        corral: { uploadSeconds: round2(uploadSeconds), seconds: round2(corral.result.seconds), inputsPerSecond: round2(corral.result.inputsPerSecond), requestCounts: corral.result.requestCounts, output: corral.result.output, cores: corral.cores },
+        ratio: round(corral.result.inputsPerSecond / direct.result.inputsPerSecond, 3),
+      },
+      interactive: {
+        users: options.chatUsers,
+        withoutBatch: without,
+        withBatch: beside,
+        ttftP50Change: round(beside.ttftP50 / without.ttftP50 - 1, 3),
+        ttftP99Change: round(beside.ttftP99 / without.ttftP99 - 1, 3),
+        windows: windows.map((window) => ({
+          batch: window.batch,
+          requests: window.result.completed,
+          ttftP50: round2(summarize(window.result.ttfts).p50),
+          ttftP99: round2(summarize(window.result.ttfts).p99),
+          batchInputsPerSecond: window.batchInputsPerSecond,
+          batchStillRunning: window.batchStillRunning,
+          cores: window.cores,
+        })),
+      },
+    };
+    const out = path.resolve(options.out);
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+    printSummary(report);
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await stack?.close(profileDir ? { signal: 'SIGTERM', timeoutMs: 15_000 } : {});
+    await Promise.allSettled(emulators.map((emulator) => emulator.stop()));
+    await dropDatabase(options.databaseUrl).catch(() => undefined);
+  }
+}
+
+function printSummary(report: { inputs: number; throughput: { direct: { inputsPerSecond: number; seconds: number; callSize: number }; corral: { inputsPerSecond: number; seconds: number }; ratio: number }; interactive: { withoutBatch: ReturnType<typeof ttftSummary>; withBatch: ReturnType<typeof ttftSummary>; ttftP99Change: number } }): void {
+  const { throughput, interactive } = report;
+  console.error('');
+  console.error(`throughput (${report.inputs} inputs): direct ${throughput.direct.inputsPerSecond} inputs/s (${throughput.direct.seconds} s, calls of ${throughput.direct.callSize}); corral ${throughput.corral.inputsPerSecond} inputs/s (${throughput.corral.seconds} s): ${throughput.ratio} × direct`);
+  console.error(`interactive TTFT without a batch: p50 ${interactive.withoutBatch.ttftP50} ms, p99 ${interactive.withoutBatch.ttftP99} ms (${interactive.withoutBatch.requests} streams)`);
+  console.error(`interactive TTFT beside a batch:  p50 ${interactive.withBatch.ttftP50} ms, p99 ${interactive.withBatch.ttftP99} ms (${interactive.withBatch.requests} streams): p99 ${(interactive.ttftP99Change * 100).toFixed(1)} %`);
+}
+
+await main();
