@@ -5,6 +5,7 @@ import { natsUrl, startEmulator, startService, uniquePrefix, type Emulator, type
 import { TEST_STORAGE_LIMITS, testStorageEnv } from '@corral/testkit/testing';
 import type { FastifyBaseLogger } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchTable } from '../batches/batch-table.ts';
 import type { EdgeContext } from '../context.ts';
@@ -124,6 +125,17 @@ describe('the generation pipeline without HTTP', () => {
     });
     expect(event).toMatchObject({ endpoint: ENDPOINT, status: 'ok', httpStatus: 200, stream: false, promptTokens: recorded.promptEvalCount, completionTokens: recorded.evalCount });
     expect(usage.filter((other) => other.requestId === requestId)).toHaveLength(1);
+  });
+
+  it('leaves no abort listener behind on a signal many requests share (a batch runner’s), and counts only interactive requests as interactive', async () => {
+    const shared = new AbortController().signal;
+    for (let index = 0; index < 3; index++) await run({ model: 'llama3.2', messages: [{ role: 'user', content: `shared signal ${index}` }] }, shared);
+    expect(getEventListeners(shared, 'abort')).toHaveLength(0);
+    expect(context.interactive.inFlight).toBe(0);
+    const pending = run({ model: 'llama3.2', messages: [{ role: 'user', content: 'counted while running' }] });
+    expect(context.interactive.inFlight).toBe(1);
+    await pending;
+    expect(context.interactive.inFlight).toBe(0);
   });
 
   it('streams into the sink in the dialect’s framing, ended by its terminator', async () => {
