@@ -49,10 +49,12 @@ export class BatchClient {
   }
 
   /** Polls until `until` holds (default: the batch is over). */
-  async waitFor(id: string, until: (batch: BatchObject) => boolean = (batch) => TERMINAL.has(batch.status), pollMs = 100): Promise<BatchObject> {
+  async waitFor(id: string, until: (batch: BatchObject) => boolean = (batch) => TERMINAL.has(batch.status), pollMs = 100, timeoutMs = 20 * 60_000): Promise<BatchObject> {
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const batch = await this.retrieve(id);
       if (until(batch)) return batch;
+      if (performance.now() > deadline) throw new Error(`batch ${id} still ${batch.status} (${JSON.stringify(batch.request_counts)}) after ${timeoutMs} ms`);
       if (TERMINAL.has(batch.status)) throw new Error(`batch ${id} ended ${batch.status} before the awaited state`);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

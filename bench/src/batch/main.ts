@@ -17,8 +17,11 @@ import { allInputs, batchInputFile, type BatchShape } from './inputs.ts';
 import { parseBatchBenchOptions, type BatchBenchOptions } from './options.ts';
 import { checkOutput } from './verify.ts';
 
-/** 100 000 usage events need room in the usage stream (the stack's test default is 32 MB). */
+/** 100 000 usage events and ~100 MB of output need room (the stack's test defaults are 32 MB and 64 MB). */
 const USAGE_ROOM = { USAGE_STREAM_MAX_BYTES: String(1024 ** 3) };
+const FILES_ROOM = { FILES_BUCKET_MAX_BYTES: String(4 * 1024 ** 3) };
+/** A batch that has not ended by then is reported as stuck rather than waited for forever. */
+const BATCH_TIMEOUT_MS = 20 * 60_000;
 const PROBE_INPUTS = 16_384;
 
 const profileArgs = (directory: string, name: string) => ['--cpu-prof', `--cpu-prof-dir=${directory}`, `--cpu-prof-name=${name}.cpuprofile`];
@@ -61,7 +64,7 @@ interface CorralRun {
 async function runCorralBatch(client: BatchClient, fileId: string, shape: BatchShape, vectors: number[][]): Promise<CorralRun & { uploadSeconds: number }> {
   const startedAt = performance.now();
   const created = await client.create(fileId);
-  const done = await client.waitFor(created.id);
+  const done = await client.waitFor(created.id, undefined, 100, BATCH_TIMEOUT_MS);
   const seconds = (performance.now() - startedAt) / 1000;
   if (done.status !== 'completed' || !done.output_file_id) throw new Error(`batch ended ${done.status}: ${JSON.stringify(done)}`);
   const output = checkOutput(await client.content(done.output_file_id), shape, vectors);
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
         env: { WORKER_CAPACITY: String(options.chatSlots), HEARTBEAT_INTERVAL_MS: '1000', KEEPALIVE_INTERVAL_MS: '1000' },
       })),
       accounting: { databaseUrl: options.databaseUrl, env: USAGE_ROOM },
-      edgeEnv: { LOG_LEVEL: 'warn', ...USAGE_ROOM },
+      edgeEnv: { LOG_LEVEL: 'warn', ...USAGE_ROOM, ...FILES_ROOM },
       removeBusState: true,
       ...(profileDir ? { nodeArgs: { edge: profileArgs(profileDir, 'edge-batch'), worker: profileArgs(profileDir, 'worker-batch') } } : {}),
     });

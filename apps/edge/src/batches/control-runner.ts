@@ -6,6 +6,9 @@ import type { BatchTable } from './batch-table.ts';
 import { finalizeBatch } from './finalize-batch.ts';
 import { validateBatch, type UnitLimits } from './validate-batch.ts';
 
+/** The longest pause between two tries of a failing validation or finalization. */
+const MAX_RETRY_MS = 60_000;
+
 export interface ControlRunnerDeps {
   bus: Bus;
   batches: BatchTable;
@@ -81,8 +84,11 @@ export class ControlRunner {
       }
       msg.ack();
     } catch (error) {
-      this.deps.logger.warn({ err: error, batchId: control.batchId, op: control.op }, 'batch control work failed; it will run again');
-      msg.nak(1000);
+      // Each try may read every part of the batch again: a fault that lasts (a files bucket full
+      // until an operator raises FILES_BUCKET_MAX_BYTES) is retried ever more slowly, never given up.
+      const retryMs = Math.min(MAX_RETRY_MS, 1000 * 2 ** Math.max(0, msg.info.deliveryCount - 1));
+      this.deps.logger.warn({ err: error, batchId: control.batchId, op: control.op, retryMs }, 'batch control work failed; it will run again');
+      msg.nak(retryMs);
     } finally {
       clearInterval(alive);
     }
