@@ -1,3 +1,4 @@
+import { setSha256Backend } from '@nats-io/obj';
 import { connect } from '@nats-io/transport-node';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { createSubjects, type Subjects } from '@corral/protocol';
@@ -64,6 +65,9 @@ export interface Bus {
 }
 
 export async function connectBus(options: BusOptions): Promise<Bus> {
+  // Object stores (files, batch parts, images) hash every byte they put and get; nats.js's default
+  // is a pure-JS SHA-256 for browsers, several times slower than node:crypto's.
+  setSha256Backend('native');
   const nc = await connect({
     servers: options.servers.split(',').map((server) => server.trim()),
     name: options.name,
