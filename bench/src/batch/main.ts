@@ -53,7 +53,6 @@ async function measured<T>(processes: Processes, work: () => Promise<T>): Promis
 }
 
 interface CorralRun {
-  uploadSeconds: number;
   seconds: number;
   inputsPerSecond: number;
   status: string;
@@ -61,14 +60,15 @@ interface CorralRun {
   output: ReturnType<typeof checkOutput>;
 }
 
-async function runCorralBatch(client: BatchClient, fileId: string, shape: BatchShape, vectors: number[][]): Promise<CorralRun & { uploadSeconds: number }> {
+/** One batch from create to completed, its output checked against the direct path's vectors. */
+async function runCorralBatch(client: BatchClient, fileId: string, shape: BatchShape, vectors: number[][]): Promise<CorralRun> {
   const startedAt = performance.now();
   const created = await client.create(fileId);
   const done = await client.waitFor(created.id, undefined, 100, BATCH_TIMEOUT_MS);
   const seconds = (performance.now() - startedAt) / 1000;
   if (done.status !== 'completed' || !done.output_file_id) throw new Error(`batch ended ${done.status}: ${JSON.stringify(done)}`);
   const output = checkOutput(await client.content(done.output_file_id), shape, vectors);
-  return { uploadSeconds: 0, seconds, inputsPerSecond: (shape.lines * shape.inputsPerLine) / seconds, status: done.status, requestCounts: done.request_counts, output };
+  return { seconds, inputsPerSecond: (shape.lines * shape.inputsPerLine) / seconds, status: done.status, requestCounts: done.request_counts, output };
 }
 
 interface Window {
@@ -215,7 +215,6 @@ async function main(): Promise<void> {
     const fileId = await client.upload(batchInputFile(shape), 'documents.jsonl');
     const uploadSeconds = (performance.now() - uploadStartedAt) / 1000;
     const corral = await measured(processes, () => runCorralBatch(client, fileId, shape, direct.result.vectors!));
-    corral.result.uploadSeconds = uploadSeconds;
     console.error(`corral: ${totalInputs} inputs in ${corral.result.seconds.toFixed(1)} s (${corral.result.inputsPerSecond.toFixed(0)} inputs/s); output ${JSON.stringify(corral.result.output)}`);
 
     const windows = await interactiveRounds(options, stack, apiKey, client, fileId, processes);
