@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { connectBus, deleteBlobBucket, deleteKv, deleteUsageStream } from '@corral/bus';
+import { connectBus, deleteBatchStores, deleteBlobBucket, deleteFileStore, deleteKv, deleteUsageStream } from '@corral/bus';
 import { dropDatabase } from '@corral/db';
 import { testDatabaseUrl } from '@corral/db/testing';
 import { freePort, natsUrl, repoRoot, uniquePrefix } from '@corral/testkit';
@@ -33,6 +33,8 @@ async function removeBusState(prefix: string): Promise<void> {
     await deleteKv(bus, 'models');
     await deleteKv(bus, 'teams');
     await deleteBlobBucket(bus);
+    await deleteFileStore(bus);
+    await deleteBatchStores(bus);
   } finally {
     await bus.close();
   }
