@@ -10,7 +10,7 @@ import path from 'node:path';
 import { cpuBetween, findProcess, snapshot, type CpuSnapshot } from '../cpu.ts';
 import { openPool, runPhase, type PhaseResult, type Target } from '../load.ts';
 import { startEmulatorProcess, type EmulatorProcess } from '../services.ts';
-import { summarize } from '../stats.ts';
+import { round, summarize } from '../stats.ts';
 import { BatchClient, isTerminal, type BatchObject } from './batch-client.ts';
 import { embedDirect, type DirectRun } from './direct.ts';
 import { allInputs, batchInputFile, type BatchShape } from './inputs.ts';
@@ -41,10 +41,8 @@ function coresByKind(processes: Processes, before: CpuSnapshot, after: CpuSnapsh
     cores[kind] = (cores[kind] ?? 0) + ms / use.wallMs;
   }
   cores.foreign = use.foreignCores;
-  return Object.fromEntries(Object.entries(cores).map(([kind, value]) => [kind, round(value)]));
+  return Object.fromEntries(Object.entries(cores).map(([kind, value]) => [kind, round(value, 2)]));
 }
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T; cores: Record<string, number> }> {
   const before = snapshot(processes.pids.keys());
@@ -55,7 +53,6 @@ async function measured<T>(processes: Processes, work: () => Promise<T>): Promis
 interface CorralRun {
   seconds: number;
   inputsPerSecond: number;
-  status: string;
   requestCounts: BatchObject['request_counts'];
   output: ReturnType<typeof checkOutput>;
 }
@@ -68,7 +65,7 @@ async function runCorralBatch(client: BatchClient, fileId: string, shape: BatchS
   const seconds = (performance.now() - startedAt) / 1000;
   if (done.status !== 'completed' || !done.output_file_id) throw new Error(`batch ended ${done.status}: ${JSON.stringify(done)}`);
   const output = checkOutput(await client.content(done.output_file_id), shape, vectors);
-  return { seconds, inputsPerSecond: (shape.lines * shape.inputsPerLine) / seconds, status: done.status, requestCounts: done.request_counts, output };
+  return { seconds, inputsPerSecond: (shape.lines * shape.inputsPerLine) / seconds, requestCounts: done.request_counts, output };
 }
 
 interface Window {
@@ -94,16 +91,15 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
   const pool = openPool(stack.edgeUrl, options.chatUsers);
   const windows: Window[] = [];
   try {
-    for (let round = 0; round < options.rounds; round++) {
+    for (let index = 0; index < options.rounds; index++) {
       const alone = await measured(processes, () => runPhase(pool, target, phase));
       windows.push({ batch: false, result: alone.result, cores: alone.cores });
-      console.error(`round ${round + 1}: without a batch, TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms`);
+      console.error(`round ${index + 1}: without a batch, TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms`);
 
       const created = await client.create(fileId);
       const started = await client.waitFor(created.id, (batch) => batch.request_counts.completed > 0);
-      const before = started.request_counts.completed;
       let beforeAt = performance.now();
-      let countedFrom = before;
+      let countedFrom = started.request_counts.completed;
       const beside = await measured(processes, () =>
         runPhase(pool, target, phase, {
           onWindowStart: () => {
@@ -118,10 +114,10 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
         batch: true,
         result: beside.result,
         cores: beside.cores,
-        batchInputsPerSecond: round2(((after.request_counts.completed - countedFrom) * options.inputsPerLine) / windowSeconds),
+        batchInputsPerSecond: round(((after.request_counts.completed - countedFrom) * options.inputsPerLine) / windowSeconds, 2),
         batchStillRunning: !isTerminal(after),
       });
-      console.error(`round ${round + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})`);
+      console.error(`round ${index + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})`);
       // The next window without a batch must have none: cancel, and wait until its last lines are in.
       if (!isTerminal(after)) await client.cancel(created.id);
       await client.waitFor(created.id);
@@ -133,8 +129,6 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
   return windows;
 }
 
-const round2 = (value: number) => round(value, 2);
-
 function ttftSummary(windows: readonly Window[], withBatch: boolean) {
   const chosen = windows.filter((window) => window.batch === withBatch);
   const ttfts = chosen.flatMap((window) => window.result.ttfts);
@@ -145,11 +139,11 @@ function ttftSummary(windows: readonly Window[], withBatch: boolean) {
     windows: chosen.length,
     requests: ttfts.length,
     errors: chosen.reduce((total, window) => total + window.result.errors, 0),
-    requestsPerSecond: round2(chosen.reduce((total, window) => total + window.result.requestsPerSecond, 0) / Math.max(1, chosen.length)),
-    ttftP50: round2(ttft.p50),
-    ttftP99: round2(ttft.p99),
-    latencyP50: round2(latency.p50),
-    latencyP99: round2(latency.p99),
+    requestsPerSecond: round(chosen.reduce((total, window) => total + window.result.requestsPerSecond, 0) / Math.max(1, chosen.length), 2),
+    ttftP50: round(ttft.p50, 2),
+    ttftP99: round(ttft.p99, 2),
+    latencyP50: round(latency.p50, 2),
+    latencyP99: round(latency.p99, 2),
   };
 }
 
@@ -226,9 +220,9 @@ async function main(): Promise<void> {
       options: { ...options, databaseUrl: undefined },
       inputs: totalInputs,
       throughput: {
-        directProbes: probes.map((probe) => ({ callSize: probe.callSize, inputsPerSecond: round2(probe.inputsPerSecond) })),
-        direct: { callSize: best.callSize, calls: direct.result.calls, seconds: round2(direct.result.seconds), inputsPerSecond: round2(direct.result.inputsPerSecond), cores: direct.cores },
-        corral: { uploadSeconds: round2(uploadSeconds), seconds: round2(corral.result.seconds), inputsPerSecond: round2(corral.result.inputsPerSecond), requestCounts: corral.result.requestCounts, output: corral.result.output, cores: corral.cores },
+        directProbes: probes.map((probe) => ({ callSize: probe.callSize, inputsPerSecond: round(probe.inputsPerSecond, 2) })),
+        direct: { callSize: best.callSize, calls: direct.result.calls, seconds: round(direct.result.seconds, 2), inputsPerSecond: round(direct.result.inputsPerSecond, 2), cores: direct.cores },
+        corral: { uploadSeconds: round(uploadSeconds, 2), seconds: round(corral.result.seconds, 2), inputsPerSecond: round(corral.result.inputsPerSecond, 2), requestCounts: corral.result.requestCounts, output: corral.result.output, cores: corral.cores },
         ratio: round(corral.result.inputsPerSecond / direct.result.inputsPerSecond, 3),
       },
       interactive: {
@@ -240,8 +234,8 @@ async function main(): Promise<void> {
         windows: windows.map((window) => ({
           batch: window.batch,
           requests: window.result.completed,
-          ttftP50: round2(summarize(window.result.ttfts).p50),
-          ttftP99: round2(summarize(window.result.ttfts).p99),
+          ttftP50: round(summarize(window.result.ttfts).p50, 2),
+          ttftP99: round(summarize(window.result.ttfts).p99, 2),
           batchInputsPerSecond: window.batchInputsPerSecond,
           batchStillRunning: window.batchStillRunning,
           cores: window.cores,

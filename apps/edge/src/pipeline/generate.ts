@@ -38,10 +38,11 @@ export interface GenerationInput {
  * failure is answered in the dialect's error envelope (or, once a stream began, its failure events).
  */
 export async function runGeneration<Request, Chunk>(context: EdgeContext, dialect: Dialect<Request, Chunk>, input: GenerationInput, sink: ResponseSink): Promise<void> {
-  if (input.lane === 'batch') return new GenerationRun(context, dialect, input, sink).run();
+  const generation = new GenerationRun(context, dialect, input, sink);
+  if (input.lane === 'batch') return generation.run();
   context.interactive.begin();
   try {
-    await new GenerationRun(context, dialect, input, sink).run();
+    await generation.run();
   } finally {
     context.interactive.end();
   }
