@@ -3,6 +3,7 @@ import { getBatchRecord, hasBatchPart, openBatchWorkPuller, putBatchPart, update
 import { batchLineIds, BatchLineError, errorLine, responseLine } from '@corral/openai';
 import { BatchStop, isTerminalBatchStatus, type BatchPartSummary, type BatchRecord, type BatchWorkLine, type BatchWorkUnit } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import { AbortFanout } from './abort-fanout.ts';
 import type { BatchTable } from './batch-table.ts';
 import { embedInputCount } from './embed-inputs.ts';
 import type { LineAnswer, LineRunner } from './line-runner.ts';
@@ -44,6 +45,8 @@ const LINES_PER_TURN = 32;
 export class UnitRunner {
   private readonly running = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  /** Each line's own signal, so lines in flight do not pile listeners onto the runner's. */
+  private readonly lineSignals = new AbortFanout(this.stopping.signal);
   private loop: Promise<void> | undefined;
   /** Units whose lines are not all started yet: while one waits for capacity, no other unit is pulled. */
   private starving = 0;
@@ -156,8 +159,12 @@ export class UnitRunner {
             continue;
           }
           const ids = batchLineIds(batch.id, line.line);
+          const lineSignal = this.lineSignals.open();
           results.push(
-            this.deps.lines.run(batch, line, ids.requestId, signal, stopped).then((answer) => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer })),
+            this.deps.lines
+              .run(batch, line, ids.requestId, lineSignal.signal, stopped)
+              .then((answer): LineResult => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer }))
+              .finally(lineSignal.close),
           );
         }
         // The coalescer sends the group on the next turn; only then does the fleet table count it.

@@ -1,5 +1,5 @@
 import type { EmbedResponse } from '@corral/ollama';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorContext } from './context.ts';
 import { decodeEmbeddingsRequest, decodeEmbedRequest } from './decode.ts';
 import { embedVector, rawEmbedding } from './embedding-vectors.ts';
@@ -53,6 +53,24 @@ async function computeTime(context: EmulatorContext, tokenCounts: readonly numbe
   if (ms > 0) await sleep(ms, undefined, { signal });
 }
 
+/**
+ * Vector values computed per turn of the event loop. Ollama computes on the GPU while its server goes
+ * on answering other requests; the emulator's stand-in arithmetic (~1 µs a value) would otherwise hold
+ * every other request on this server — a chat stream's next token — for tens of milliseconds per call.
+ */
+const VALUES_PER_TURN = 2048;
+
+async function embedVectors(model: CatalogModel, inputs: readonly string[], dimensions: number | undefined): Promise<number[][]> {
+  const width = dimensions !== undefined && dimensions > 0 && dimensions < model.embeddingLength ? dimensions : model.embeddingLength;
+  const perTurn = Math.max(1, Math.floor(VALUES_PER_TURN / width));
+  const embeddings: number[][] = [];
+  for (const [index, input] of inputs.entries()) {
+    if (index > 0 && index % perTurn === 0) await nextTurn();
+    embeddings.push(embedVector(model.name.key, input, model.embeddingLength, dimensions));
+  }
+  return embeddings;
+}
+
 /** POST /api/embed: normalised vectors, one per input. */
 export async function runEmbed(
   context: EmulatorContext,
@@ -71,9 +89,7 @@ export async function runEmbed(
       throw new OllamaError(400, ErrorText.inputTooLong);
     }
     await computeTime(context, tokenCounts, signal);
-    const embeddings = inputs.map((input) =>
-      embedVector(model.name.key, input, model.embeddingLength, request.dimensions),
-    );
+    const embeddings = await embedVectors(model, inputs, request.dimensions);
     const promptEvalCount = tokenCounts.reduce((total, count) => total + count, 0);
     record.promptEvalCount = promptEvalCount;
     const response: EmbedResponse = {

@@ -14,7 +14,13 @@ export function rawEmbedding(model: string, text: string, dimensions: number): n
  */
 export function shortestFloat32(value: number): number {
   const single = Math.fround(value);
-  for (let precision = 1; precision < 9; precision++) {
+  // A float32 takes 6 to 9 digits in all but rare cases. Fewer digits than a failing count never fit
+  // either (a grid of n digits holds every point of the grid of n - 1), so one try at 6 spares most
+  // values five tries below it.
+  const six = Number(single.toPrecision(6));
+  const first = Math.fround(six) === single ? 1 : 7;
+  for (let precision = first; precision < 9; precision++) {
+    if (precision === 6) return six;
     const candidate = Number(single.toPrecision(precision));
     if (Math.fround(candidate) === single) return candidate;
   }
@@ -31,7 +37,7 @@ export function normalize(vector: readonly number[]): number[] {
 
 /** /api/embed: normalised; `dimensions` keeps the first d values and normalises again. */
 export function embedVector(model: string, text: string, width: number, dimensions: number | undefined): number[] {
-  const raw = rawEmbedding(model, text, width);
-  if (dimensions !== undefined && dimensions > 0 && dimensions < width) return normalize(raw.slice(0, dimensions));
-  return normalize(raw);
+  // The generator yields values in order, so the first `dimensions` of them are the full vector's prefix.
+  const shortened = dimensions !== undefined && dimensions > 0 && dimensions < width;
+  return normalize(rawEmbedding(model, text, shortened ? dimensions : width));
 }
