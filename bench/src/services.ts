@@ -21,7 +21,7 @@ export interface EmulatorProcess {
 const EMULATOR_SLOTS = 256;
 
 /** The Ollama emulator in its own process (`pnpm emulator`), so it never shares an event loop with the load. */
-export async function startEmulatorProcess(name: string, settings: EmulatorSettings): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(name: string, settings: EmulatorSettings, nodeArgs: string[] = []): Promise<EmulatorProcess> {
   const port = await freePort();
   const process = startService(name, 'packages/testkit/src/emulator/main.ts', {
     EMULATOR_HOST: '127.0.0.1',
@@ -33,7 +33,7 @@ export async function startEmulatorProcess(name: string, settings: EmulatorSetti
     EMULATOR_EMBED_TOKENS_PER_SECOND: String(settings.embedTokensPerSecond ?? 0),
     EMULATOR_MAX_QUEUE: '1024',
     EMULATOR_KEEP_ALIVE: '1h',
-  });
+  }, { nodeArgs });
   const line = await process.waitForOutput(/listening on http:\/\/\S+/, 30_000);
   return {
     url: line.slice(line.indexOf('http://')),

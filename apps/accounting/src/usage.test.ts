@@ -1,7 +1,7 @@
 import { createDb, type DbHandle } from '@corral/db';
-import { KeyRecord, type UsageEvent } from '@corral/protocol';
+import { KeyRecord, usageEventList, type UsageEvent } from '@corral/protocol';
 import { hashApiKey } from '@corral/keys';
-import { callAccounting, openKv, publishUsage, usageStreamState } from '@corral/bus';
+import { callAccounting, openKv, publishUsage, publishUsageEvents, usageStreamState } from '@corral/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageEvent } from '@corral/protocol/testing';
 import { createTestWorld, eventually, scalar, type TestWorld } from './testing/index.ts';
@@ -114,5 +114,27 @@ describe('usage ingestion', () => {
     expect(await scalar(world.databaseUrl, 'SELECT count(*) AS value FROM usage')).toBe(rowsBefore + 3);
     expect(await scalar(world.databaseUrl, 'SELECT sum(requests) AS value FROM usage_hourly')).toBe(before + 3);
     expect(await scalar(world.databaseUrl, `SELECT requests AS value FROM usage_daily WHERE bucket_start = '2025-04-01T00:00:00Z'`)).toBe(3);
+  });
+
+  it('stores a list message (a batch unit) as one row per event, and overlapping or repeated lists once', async () => {
+    const at = { startedAt: '2025-05-01T00:00:00.000Z' };
+    const rowsBefore = await scalar(world.databaseUrl, 'SELECT count(*) AS value FROM usage');
+    const events = Array.from({ length: 450 }, (_, index) => usageEvent(`unit-line${index}`, { ...at, promptTokens: index }));
+    // More events in one list than a transaction takes (batchSize 50): the message goes whole.
+    expect(await publishUsageEvents(world.bus, events.slice(0, 300))).toEqual({ ok: true, invalid: 0 });
+    // A unit run again after its edge died publishes the same lines; another list overlaps it.
+    expect(await publishUsageEvents(world.bus, events.slice(0, 300))).toEqual({ ok: true, invalid: 0 });
+    world.bus.nc.publish(world.bus.subjects.usageList('unit-line0'), JSON.stringify(usageEventList(events.slice(0, 300))));
+    expect(await publishUsageEvents(world.bus, events.slice(150))).toEqual({ ok: true, invalid: 0 });
+    // A list in which one event can never be stored: the others still are.
+    world.bus.nc.publish(world.bus.subjects.usageList('unit-odd0'), JSON.stringify({ v: 1, events: [usageEvent('unit-odd0', at), { ...usageEvent('unit-odd1', at), httpStatus: 42 }, usageEvent('unit-odd2', at)] }));
+    await eventually(async () => ((await scalar(world.databaseUrl, 'SELECT count(*) AS value FROM usage')) === rowsBefore + 452 ? true : undefined));
+    await eventually(async () => {
+      const state = await usageStreamState(world.bus);
+      return state?.waiting === 0 && state.unacknowledged === 0 ? true : undefined;
+    });
+    expect(await scalar(world.databaseUrl, 'SELECT count(*) AS value FROM usage')).toBe(rowsBefore + 452);
+    expect(await scalar(world.databaseUrl, `SELECT sum(prompt_tokens) AS value FROM usage WHERE request_id LIKE 'unit-line%'`)).toBe((449 * 450) / 2);
+    expect(await scalar(world.databaseUrl, `SELECT requests AS value FROM usage_daily WHERE bucket_start = '2025-05-01T00:00:00Z'`)).toBe(452);
   });
 });

@@ -70,7 +70,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   await Promise.all([keys?.ready, teams?.ready, models.ready]);
   const batches = await openBatchTable({ bus, config, logger: app.log });
   const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, batches, usage, limits: new RateLimiter(), interactive: new InteractiveLoad(), logger: app.log };
-  const batchRunners = startBatchRunners(context);
+  const batchRunners = startBatchRunners(context, usage);
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });

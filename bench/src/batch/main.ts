@@ -24,6 +24,7 @@ const FILES_ROOM = { FILES_BUCKET_MAX_BYTES: String(4 * 1024 ** 3) };
 const BATCH_TIMEOUT_MS = 20 * 60_000;
 const PROBE_INPUTS = 16_384;
 
+// Node fills in `${pid}` itself: each worker writes its own profile.
 const profileArgs = (directory: string, name: string) => ['--cpu-prof', `--cpu-prof-dir=${directory}`, `--cpu-prof-name=${name}.cpuprofile`];
 
 type Kind = 'emulators' | 'edge' | 'workers' | 'accounting' | 'natsServer' | 'loadGenerator';
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
           numParallel: options.chatSlots,
           embedCallDelayMs: options.embedCallDelayMs,
           embedTokensPerSecond: options.embedTokensPerSecond,
-        }),
+        }, profileDir ? profileArgs(profileDir, `emulator-batch-${index}`) : []),
       );
     }
     const urls = emulators.map((emulator) => emulator.url);
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
       accounting: { databaseUrl: options.databaseUrl, env: USAGE_ROOM },
       edgeEnv: { LOG_LEVEL: 'warn', ...USAGE_ROOM, ...FILES_ROOM },
       removeBusState: true,
-      ...(profileDir ? { nodeArgs: { edge: profileArgs(profileDir, 'edge-batch'), worker: profileArgs(profileDir, 'worker-batch') } } : {}),
+      ...(profileDir ? { nodeArgs: { edge: profileArgs(profileDir, 'edge-batch'), worker: profileArgs(profileDir, 'worker-batch-${pid}') } } : {}),
     });
     const apiKey = await stack.createKey('bench batch');
     const client = new BatchClient(stack.edgeUrl, apiKey);

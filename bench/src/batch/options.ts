@@ -51,7 +51,7 @@ straight to the emulators' /api/embed; then streamed chat users' TTFT without an
   --quick               5 000 lines, 5 s windows, one round
   --database-url URL    Postgres for accounting (default postgres://postgres@127.0.0.1:5432/corral_bench_batch, dropped afterwards)
   --out FILE            JSON report (default bench/results/batch-latest.json)
-  --profile DIR         CPU-profile the edge and the workers into DIR`;
+  --profile DIR         CPU-profile the edge, the workers and the emulators into DIR`;
 
 export function parseBatchBenchOptions(argv: readonly string[]): BatchBenchOptions {
   const { values } = parseArgs({

@@ -1,10 +1,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import type { UsageEvent } from '@corral/protocol';
+import { decodeUsageMessage, type UsageEvent } from '@corral/protocol';
 import { usageEvent } from '@corral/protocol/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, type Bus } from './bus.ts';
-import { deleteUsageStream, openUsagePuller, ensureUsageConsumer, ensureUsageStream, publishUsage, usageStreamState } from './jetstream.ts';
+import { deleteUsageStream, openUsagePuller, ensureUsageConsumer, ensureUsageStream, publishUsage, publishUsageEvents, usageStreamState } from './jetstream.ts';
 import { StorageReservationError } from './storage.ts';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -27,7 +27,8 @@ describe('usage stream on a real NATS server', () => {
   it('reports a retryable failure, without throwing, while the stream does not exist', async () => {
     const result = await publishUsage(bus, usageEvent('nostream'), { attempts: 2, timeoutMs: 500 });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.retryable).toBe(true);
+    if (!result.ok) expect(result).toMatchObject({ retryable: true, noStream: true });
+    expect(await publishUsageEvents(bus, [usageEvent('nostream1'), usageEvent('nostream2')], { attempts: 1, timeoutMs: 500 })).toMatchObject({ ok: false, retryable: true, noStream: true });
   });
 
   it('creates the stream idempotently with file storage, the given cap and a long duplicate window', async () => {
@@ -74,6 +75,43 @@ describe('usage stream on a real NATS server', () => {
     const again: string[] = [];
     for await (const message of await puller.fetch(4, 1000)) again.push(message.subject);
     expect(again).toEqual([]);
+  });
+
+  it('publishes many events as few lists, leaves out the invalid ones, and stores a re-sent list once', async () => {
+    const events = Array.from({ length: 1100 }, (_, index) => usageEvent(`list${index}`));
+    const withBad = [...events.slice(0, 10), { ...usageEvent('list-bad'), promptTokens: -1 }, ...events.slice(10)];
+    const before = (await usageStreamState(bus))?.messages ?? 0;
+    expect(await publishUsageEvents(bus, withBad)).toEqual({ ok: true, invalid: 1 });
+    expect(await usageStreamState(bus)).toMatchObject({ messages: before + 3 });
+    // The same lists again (a retry after a lost ack): the server drops them.
+    expect(await publishUsageEvents(bus, events)).toEqual({ ok: true, invalid: 0 });
+    expect(await usageStreamState(bus)).toMatchObject({ messages: before + 3 });
+
+    const puller = await openUsagePuller(bus);
+    const carried: string[] = [];
+    for await (const message of await puller.fetch(3, 5000)) {
+      expect(message.subject.startsWith(`${prefix}.usage.list.`)).toBe(true);
+      carried.push(...decodeUsageMessage(message.json()).events.map((event) => event.requestId));
+      message.ack();
+    }
+    expect(carried).toEqual(events.map((event) => event.requestId));
+  });
+
+  it('splits a list that would not fit in one message', async () => {
+    const events = Array.from({ length: 500 }, (_, index) => usageEvent(`big${index}`, { alias: 'a'.repeat(200) }));
+    const maxMessageBytes = 64 * 1024;
+    const before = (await usageStreamState(bus))?.messages ?? 0;
+    expect(await publishUsageEvents(bus, events, { maxMessageBytes })).toEqual({ ok: true, invalid: 0 });
+    const messages = ((await usageStreamState(bus))?.messages ?? 0) - before;
+    expect(messages).toBeGreaterThan(4);
+    const puller = await openUsagePuller(bus);
+    const carried: string[] = [];
+    for await (const message of await puller.fetch(messages, 5000)) {
+      expect(message.data.byteLength).toBeLessThanOrEqual(maxMessageBytes);
+      carried.push(...decodeUsageMessage(message.json()).events.map((event) => event.requestId));
+      message.ack();
+    }
+    expect(carried).toEqual(events.map((event) => event.requestId));
   });
 });
 

@@ -11,8 +11,9 @@ import {
   type JsMsg,
   type StreamInfo,
 } from '@nats-io/jetstream';
-import { delay, nanos } from '@nats-io/nats-core';
-import { UsageEvent, USAGE_CONSUMER, sanitizeUsageEvent } from '@corral/protocol';
+import { delay, nanos, RequestError } from '@nats-io/nats-core';
+import { UsageEvent, USAGE_CONSUMER, USAGE_EVENTS_PER_MESSAGE, sanitizeUsageEvent, usageEventList, usageEventListId, validUsageEvents } from '@corral/protocol';
+import { maxInlinePayload } from './blobs.ts';
 import type { Bus } from './bus.ts';
 import { encodeJson } from './codec.ts';
 import { retryBackoff } from './retry.ts';
@@ -155,7 +156,8 @@ export async function deleteUsageStream(bus: Bus): Promise<void> {
 
 export type PublishUsageResult =
   | { ok: true; sequence: number; duplicate: boolean }
-  | { ok: false; retryable: boolean; message: string };
+  /** `noStream`: nothing stores usage here yet (no accounting has created the stream). */
+  | { ok: false; retryable: boolean; message: string; noStream?: boolean };
 
 export interface PublishUsageOptions {
   /** Tries before giving up. Default: 3. */
@@ -176,6 +178,7 @@ export async function publishUsage(bus: Bus, event: UsageEvent, options: Publish
   const client = jetstream(bus.nc);
   const attempts = Math.max(1, options.attempts ?? 3);
   let lastMessage = '';
+  let noStream = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     // A publish while disconnected is lost and would only fail at its timeout.
     if (!bus.isConnected()) {
@@ -191,11 +194,70 @@ export async function publishUsage(bus: Bus, event: UsageEvent, options: Publish
       return { ok: true, sequence: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
       lastMessage = error instanceof Error ? error.message : String(error);
+      noStream = isNoStream(error);
       // Brief backoff: JetStream is usually back within a leader election or a reconnect.
       if (attempt < attempts) await delay(retryBackoff.backoff(attempt - 1));
     }
   }
-  return { ok: false, retryable: true, message: lastMessage };
+  return { ok: false, retryable: true, message: lastMessage, noStream };
+}
+
+/** No stream listens on the subject: JetStream's "no responders", which nats.js reports as its cause. */
+function isNoStream(error: unknown): boolean {
+  return error instanceof Error && error.cause instanceof RequestError && error.cause.isNoResponders();
+}
+
+export type PublishUsageEventsResult =
+  | { ok: true; invalid: number }
+  | { ok: false; retryable: boolean; message: string; noStream: boolean };
+
+/**
+ * Publishes many usage events (a batch unit's lines) in as few messages as fit — up to
+ * USAGE_EVENTS_PER_MESSAGE events and the server's payload limit each — and waits until JetStream
+ * stored them all. Events that can never be stored are left out and counted; a retry after a lost
+ * ack is dropped by the server (each message's id is its first request id and length), and
+ * accounting keys rows by request id in any case. Never throws.
+ */
+export async function publishUsageEvents(bus: Bus, events: readonly UsageEvent[], options: PublishUsageOptions & { maxMessageBytes?: number } = {}): Promise<PublishUsageEventsResult> {
+  const { events: valid, invalid } = validUsageEvents(events);
+  const client = jetstream(bus.nc);
+  const attempts = Math.max(1, options.attempts ?? 3);
+  const limit = options.maxMessageBytes ?? maxInlinePayload(bus);
+  const messages: Array<{ subject: string; id: string; payload: Uint8Array }> = [];
+  const add = (list: UsageEvent[]): void => {
+    const payload = encodeJson(usageEventList(list));
+    // Halved until it fits: events are bounded (sanitised), so a single one always does.
+    if (payload.byteLength > limit && list.length > 1) {
+      const half = Math.ceil(list.length / 2);
+      add(list.slice(0, half));
+      add(list.slice(half));
+      return;
+    }
+    messages.push({ subject: bus.subjects.usageList(list[0]!.requestId), id: usageEventListId(list), payload });
+  };
+  for (let start = 0; start < valid.length; start += USAGE_EVENTS_PER_MESSAGE) add(valid.slice(start, start + USAGE_EVENTS_PER_MESSAGE));
+  for (const message of messages) {
+    let lastMessage = '';
+    let noStream = false;
+    let stored = false;
+    for (let attempt = 1; attempt <= attempts && !stored; attempt++) {
+      if (!bus.isConnected()) {
+        lastMessage = 'not connected to NATS';
+      } else {
+        try {
+          await client.publish(message.subject, message.payload, { msgID: message.id, timeout: options.timeoutMs ?? 2000 });
+          stored = true;
+          continue;
+        } catch (error) {
+          lastMessage = error instanceof Error ? error.message : String(error);
+          noStream = isNoStream(error);
+        }
+      }
+      if (attempt < attempts) await delay(retryBackoff.backoff(attempt - 1));
+    }
+    if (!stored) return { ok: false, retryable: true, message: lastMessage, noStream };
+  }
+  return { ok: true, invalid };
 }
 
 function isNotFound(error: unknown): boolean {

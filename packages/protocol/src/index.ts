@@ -29,6 +29,7 @@ export { Heartbeat, WorkerModel } from './heartbeat.ts';
 export { KeyInfo, KeyCreateRequest, KeyCreateResult, KeyListRequest, KeyListResult, KeyUpdateRequest, KeyUpdateResult, KeyRevokeRequest, KeyRevokeResult } from './accounting/keys.ts';
 export { ThinkSetting, KeepAliveSetting, ModelConfig, ModelSetRequest, ModelSetResult, ModelListRequest, ModelListResult, ModelDeleteRequest, ModelDeleteResult } from './accounting/models.ts';
 export { UsageStatus, UsageEvent, UsageGroup, UsageSummaryRequest, UsageSummaryRow, UsageSummaryResult } from './accounting/usage.ts';
+export { USAGE_EVENTS_PER_MESSAGE, UsageEventList, usageEventList, usageEventListId, decodeUsageMessage, validUsageEvents, type DecodedUsageMessage } from './accounting/usage-message.ts';
 export { sanitizeUsageEvent, storableText, USAGE_TEXT_LIMITS, USAGE_COUNT_MAX, TRUNCATION_MARKER, REPLACEMENT_CHARACTER, UNKNOWN_TEXT } from './accounting/usage-sanitize.ts';
 export {
   ResponseId,

@@ -49,6 +49,8 @@ export interface Subjects {
   accounting(operation: AccountingOperation): string;
   /** Usage events (JetStream). */
   usage(requestId: string): string;
+  /** A list of usage events (a batch unit's lines), named by the first one's request id; in the usage stream too. */
+  usageList(firstRequestId: string): string;
   usageWildcard(): string;
   /** JetStream stream / KV and object store bucket names (no dots allowed there). */
   /** Batch work units of one batch (JetStream work queue), and all of them. */
@@ -74,6 +76,7 @@ export function createSubjects(prefix = 'corral'): Subjects {
     inbox: (ownerId, token) => `_INBOX.${prefix}.${ownerId}.${token}`,
     accounting: (operation) => `${prefix}.accounting.${operation}`,
     usage: (requestId) => `${prefix}.usage.${assertToken('request id', requestId)}`,
+    usageList: (firstRequestId) => `${prefix}.usage.list.${assertToken('request id', firstRequestId)}`,
     usageWildcard: () => `${prefix}.usage.>`,
     batchWork: (batchId) => `${prefix}.batch.work.${assertToken('batch id', batchId)}`,
     batchWorkWildcard: () => `${prefix}.batch.work.*`,

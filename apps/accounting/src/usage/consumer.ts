@@ -1,6 +1,6 @@
 import { ensureUsageConsumer, openUsagePuller, retryBackoff, type JsMsg } from '@corral/bus';
 import { delay, type Delay } from '@nats-io/nats-core';
-import { UsageEvent, sanitizeUsageEvent } from '@corral/protocol';
+import { decodeUsageMessage, type DecodedUsageMessage, type UsageEvent } from '@corral/protocol';
 import type { AccountingContext } from '../context.ts';
 import { replicateKeys, replicateTeams } from '../replicate.ts';
 import { isPermanentDataError } from './failures.ts';
@@ -28,7 +28,9 @@ export interface UsageConsumer {
  */
 export async function startUsageConsumer(context: AccountingContext, options: UsageConsumerOptions): Promise<UsageConsumer> {
   const { logger } = context;
-  const pending: JsMsg[] = [];
+  /** Pulled messages with their events (a message carries one event, or a batch unit's list). */
+  const pending: Pulled[] = [];
+  let pendingEvents = 0;
   let running = true;
   let stored = 0;
   /** The batcher's current wait; new events or stopping end it early (nats.js's delay resolves on cancel). */
@@ -53,14 +55,21 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
         const puller = await openUsagePuller(context.bus);
         while (running) {
           // Prefetch at most one batch ahead: while Postgres is down, memory stays bounded.
-          if (pending.length >= options.batchSize * 2) {
+          if (pendingEvents >= options.batchSize * 2) {
             await delay(20);
             continue;
           }
           // Runs to its end even when stopping, so every event the server sent is in `pending` to hand back.
           for await (const message of await puller.fetch(options.batchSize)) {
-            pending.push(message);
-            if (pending.length === 1 || pending.length >= options.batchSize) signal();
+            const decoded = decode(message);
+            if (decoded.invalid > 0) logger.error({ subject: message.subject, sequence: message.seq, invalid: decoded.invalid }, 'dropping usage events that are not valid');
+            if (decoded.events.length === 0) {
+              message.term();
+              continue;
+            }
+            pending.push({ message, events: decoded.events });
+            pendingEvents += decoded.events.length;
+            if (pending.length === 1 || pendingEvents >= options.batchSize) signal();
           }
         }
       } catch (error) {
@@ -74,52 +83,60 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
     }
   };
 
-  const storeWithRetry = async (batch: JsMsg[]): Promise<boolean> => {
-    const events: Array<{ message: JsMsg; event: UsageEvent }> = [];
-    for (const message of batch) {
-      const parsed = safeDecode(message);
-      if (parsed) events.push({ message, event: parsed });
-      else {
-        logger.error({ subject: message.subject, sequence: message.seq }, 'dropping a usage message that is not a valid event');
-        message.term();
-      }
-    }
-    if (events.length === 0) return true;
-
+  /**
+   * Stores events, retrying while Postgres is away ('stopping' when the replica stops first). An
+   * event that can never be stored is found by storing the others one by one, and dropped alone.
+   */
+  const storeEvents = async (events: UsageEvent[], messages: readonly JsMsg[]): Promise<'stored' | 'stopping'> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await ingestUsage(
-          context.db,
-          events.map((item) => item.event),
-        );
-        for (const { message } of events) message.ack();
+        const result = await ingestUsage(context.db, events);
         stored += result.inserted;
         for (const keyId of result.chargedKeyIds) unreplicated.add(keyId);
         for (const teamId of result.chargedTeamIds) unreplicatedTeams.add(teamId);
         if (result.duplicates > 0) logger.debug({ duplicates: result.duplicates }, 'skipped usage events already stored');
-        return true;
+        return 'stored';
       } catch (error) {
         if (isPermanentDataError(error)) {
           if (events.length > 1) {
-            // Store the good ones one by one, so one bad event cannot hold back the others.
-            for (const item of events) if (!(await storeWithRetry([item.message]))) return false;
-            return true;
+            for (const event of events) if ((await storeEvents([event], messages)) === 'stopping') return 'stopping';
+            return 'stored';
           }
-          logger.error({ err: error, requestId: events[0]?.event.requestId }, 'usage event can never be stored; dropping it');
-          events[0]?.message.term();
-          return true;
+          logger.error({ err: error, requestId: events[0]?.requestId }, 'usage event can never be stored; dropping it');
+          return 'stored';
         }
-        if (!running) {
-          for (const { message } of events) message.nak();
-          return false;
-        }
+        if (!running) return 'stopping';
         const retryInMs = retryBackoff.backoff(attempt);
         logger.warn({ err: error, attempt: attempt + 1, events: events.length, retryInMs }, 'cannot store usage yet; will retry');
-        for (const { message } of events) message.working();
-        for (const message of pending) message.working();
+        for (const message of messages) message.working();
+        for (const item of pending) item.message.working();
         await delay(retryInMs);
       }
     }
+  };
+
+  /** A message is acknowledged only once all its events are stored (or known unstorable). */
+  const storeWithRetry = async (batch: Pulled[]): Promise<boolean> => {
+    const messages = batch.map((item) => item.message);
+    if ((await storeEvents(batch.flatMap((item) => item.events), messages)) === 'stopping') {
+      for (const message of messages) message.nak();
+      return false;
+    }
+    for (const message of messages) message.ack();
+    return true;
+  };
+
+  /** Messages up to batchSize events (at least one message: a list may hold more on its own). */
+  const takeBatch = (): Pulled[] => {
+    const batch: Pulled[] = [];
+    let events = 0;
+    while (pending.length > 0 && (batch.length === 0 || events + pending[0]!.events.length <= options.batchSize)) {
+      const item = pending.shift()!;
+      batch.push(item);
+      events += item.events.length;
+    }
+    pendingEvents -= events;
+    return batch;
   };
 
   const processBatches = async () => {
@@ -127,8 +144,8 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
       if (pending.length === 0) {
         await waitFor(1000);
       } else {
-        if (pending.length < options.batchSize && options.batchMs > 0) await waitFor(options.batchMs);
-        const batch = pending.splice(0, options.batchSize);
+        if (pendingEvents < options.batchSize && options.batchMs > 0) await waitFor(options.batchMs);
+        const batch = takeBatch();
         if (batch.length > 0 && !(await storeWithRetry(batch))) break;
       }
       if (unreplicated.size > 0) {
@@ -165,17 +182,22 @@ export async function startUsageConsumer(context: AccountingContext, options: Us
       await processing;
       await pulling;
       // Hand back what was fetched but not stored, so another replica (or this one restarted) gets it at once.
-      for (const message of pending.splice(0)) message.nak();
+      for (const item of pending.splice(0)) item.message.nak();
+      pendingEvents = 0;
     },
   };
 }
 
-/** An event as stored: sanitised before validation, for events published before producers sanitised (or by one that does not). */
-function safeDecode(message: JsMsg): UsageEvent | undefined {
+interface Pulled {
+  message: JsMsg;
+  events: UsageEvent[];
+}
+
+/** A message's events as stored: each sanitised before validation, for producers that did not (or published before they did). */
+function decode(message: JsMsg): DecodedUsageMessage {
   try {
-    const parsed = UsageEvent.safeParse(sanitizeUsageEvent(message.json()));
-    return parsed.success ? parsed.data : undefined;
+    return decodeUsageMessage(message.json());
   } catch {
-    return undefined;
+    return { events: [], invalid: 1 };
   }
 }

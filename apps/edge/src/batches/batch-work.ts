@@ -6,7 +6,7 @@ import { ControlRunner } from './control-runner.ts';
 import { EmbedCoalescer } from './embed-coalescer.ts';
 import { idleSlots } from '../fleet/router.ts';
 import { LineRunner } from './line-runner.ts';
-import { UnitRunner } from './unit-runner.ts';
+import { UnitRunner, type UnitUsage } from './unit-runner.ts';
 
 /** Room left in a unit's NATS message for everything but the line bodies. */
 const UNIT_ENVELOPE_BYTES = 64 * 1024;
@@ -28,14 +28,14 @@ export async function openBatchTable(context: Pick<EdgeContext, 'bus' | 'config'
  * The edge's share of batch work — unless BATCH_RUNNER is off: the runners that validate, execute
  * and finalize batches from the shared queues (any edge may run any batch; together they share it).
  */
-export function startBatchRunners(context: EdgeContext): BatchRunners {
+export function startBatchRunners(context: EdgeContext, usage: UnitUsage): BatchRunners {
   const { bus, config, logger, batches: table } = context;
   if (!config.BATCH_RUNNER) return { stop: async () => undefined };
 
   const dispatcher = new EmbedCoalescer(context.dispatcher, { maxInputs: config.BATCH_EMBED_MAX_INPUTS });
-  const lines = new LineRunner({ ...context, dispatcher }, context.usage);
+  const lines = new LineRunner({ ...context, dispatcher });
   const units = new UnitRunner(
-    { bus, batches: table, lines, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target), mayStart: () => context.interactive.batchMayStart(), logger },
+    { bus, batches: table, lines, usage, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target), mayStart: () => context.interactive.batchMayStart(), logger },
     { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, ackWaitMs: config.BATCH_ACK_WAIT_MS },
   );
   const control = new ControlRunner({

@@ -8,7 +8,6 @@ import { responsesDialect } from '../dialects/openai/responses.ts';
 import type { Dialect } from '../pipeline/dialect.ts';
 import { runGeneration } from '../pipeline/generate.ts';
 import { CollectingSink } from '../pipeline/response-sink.ts';
-import type { UsageSink } from '../pipeline/request-scope.ts';
 import { UsageGate } from './usage-gate.ts';
 
 /** A line's final answer, as its output line records it. */
@@ -17,6 +16,8 @@ export interface LineAnswer {
   body: unknown;
   inputTokens: number;
   outputTokens: number;
+  /** The line's usage event, for its runner to publish with its unit's (none when no generation ran). */
+  usage: UsageEvent | undefined;
 }
 
 /** Failures that are the fleet's, not the line's, get this many tries; "no capacity now" is waited out without limit. */
@@ -27,8 +28,8 @@ const CAPACITY_BACKOFF_MS = 200;
 
 /**
  * Runs batch lines through the same generation pipeline as HTTP requests (auth as the batch's key,
- * budget, model access and overrides, routing, failover, the usage event), collecting each answer
- * instead of writing it to a socket. Jobs travel in the batch lane (idle capacity only). An answer
+ * budget, model access and overrides, routing, failover), collecting each answer and its usage event
+ * instead of writing the one to a socket and publishing the other: a unit's events travel together. Jobs travel in the batch lane (idle capacity only). An answer
  * that says "try later" — no worker free, a worker lost, the bus away — is not the line's answer:
  * the line waits and runs again, and only its final attempt is charged.
  */
@@ -36,11 +37,8 @@ export class LineRunner {
   private readonly gate: UsageGate;
   private readonly dialects: ReadonlyMap<string, Dialect<unknown, unknown>>;
 
-  constructor(
-    context: EdgeContext,
-    private readonly usage: UsageSink,
-  ) {
-    this.gate = new UsageGate(usage);
+  constructor(context: EdgeContext) {
+    this.gate = new UsageGate(context.usage);
     const lineContext: EdgeContext = { ...context, usage: this.gate };
     this.context = lineContext;
     this.dialects = new Map<string, Dialect<unknown, unknown>>([
@@ -59,18 +57,15 @@ export class LineRunner {
    */
   async run(batch: BatchRecord, line: BatchWorkLine, requestId: string, signal: AbortSignal, shouldStop: () => boolean): Promise<LineAnswer | undefined> {
     const dialect = this.dialects.get(batch.endpoint);
-    if (!dialect) return { statusCode: 400, body: { error: { message: `Unsupported endpoint ${batch.endpoint}.`, type: 'invalid_request_error', param: 'url', code: 'invalid_url' } }, inputTokens: 0, outputTokens: 0 };
+    if (!dialect) return { statusCode: 400, body: { error: { message: `Unsupported endpoint ${batch.endpoint}.`, type: 'invalid_request_error', param: 'url', code: 'invalid_url' } }, inputTokens: 0, outputTokens: 0, usage: undefined };
     let faults = 0;
     for (;;) {
       if (signal.aborted) return undefined;
       const attempt = await this.attempt(dialect, batch, line, requestId, signal);
       if (attempt === undefined) return undefined;
-      const { answer, event } = attempt;
+      const { answer } = attempt;
       const verdict = retryVerdict(answer);
-      if (verdict === 'final' || (verdict === 'fault' && ++faults >= MAX_FAULT_ATTEMPTS)) {
-        if (event) this.usage.record(event);
-        return answer;
-      }
+      if (verdict === 'final' || (verdict === 'fault' && ++faults >= MAX_FAULT_ATTEMPTS)) return answer;
       if (shouldStop()) return undefined;
       this.context.logger.debug({ requestId, status: answer.statusCode, verdict, error: errorCodeOf(answer.body) }, 'batch line will run again');
       try {
@@ -81,7 +76,7 @@ export class LineRunner {
     }
   }
 
-  private async attempt(dialect: Dialect<unknown, unknown>, batch: BatchRecord, line: BatchWorkLine, requestId: string, signal: AbortSignal): Promise<{ answer: LineAnswer; event: UsageEvent | undefined } | undefined> {
+  private async attempt(dialect: Dialect<unknown, unknown>, batch: BatchRecord, line: BatchWorkLine, requestId: string, signal: AbortSignal): Promise<{ answer: LineAnswer } | undefined> {
     let event: UsageEvent | undefined;
     const release = this.gate.expect(requestId, (recorded) => (event = recorded));
     const sink = new CollectingSink();
@@ -93,8 +88,7 @@ export class LineRunner {
     const collected = sink.answer;
     if (signal.aborted || collected?.kind !== 'json') return undefined;
     return {
-      answer: { statusCode: collected.status, body: collected.body, inputTokens: event?.promptTokens ?? 0, outputTokens: event?.completionTokens ?? 0 },
-      event,
+      answer: { statusCode: collected.status, body: collected.body, inputTokens: event?.promptTokens ?? 0, outputTokens: event?.completionTokens ?? 0, usage: event },
     };
   }
 }

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { AbortFanout } from './abort-fanout.ts';
 import type { BatchTable } from './batch-table.ts';
 import { embedInputCount } from './embed-inputs.ts';
+import type { UsagePublisher } from '../usage/publisher.ts';
 import type { LineAnswer, LineRunner } from './line-runner.ts';
 
 export interface UnitRunnerOptions {
@@ -16,10 +17,14 @@ export interface UnitRunnerOptions {
   ackWaitMs: number;
 }
 
+/** Where a unit's usage events go: together, durably, before its results count as stored. */
+export type UnitUsage = Pick<UsagePublisher, 'recordAll'>;
+
 export interface UnitRunnerDeps {
   bus: Bus;
   batches: BatchTable;
   lines: LineRunner;
+  usage: UnitUsage;
   /** Idle slots for a model as the caller names it (an alias is resolved first). */
   idleSlots: (model: string) => number;
   /** False while interactive requests need this edge's event loop more than batch lines do. */
@@ -47,6 +52,8 @@ export class UnitRunner {
   private readonly stopping = new AbortController();
   /** Each line's own signal, so lines in flight do not pile listeners onto the runner's. */
   private readonly lineSignals = new AbortFanout(this.stopping.signal);
+  /** Resolves false when the edge starts stopping (one listener for every unit that waits on it). */
+  private readonly stopped = new Promise<false>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(false), { once: true }));
   private loop: Promise<void> | undefined;
   /** Units whose lines are not all started yet: while one waits for capacity, no other unit is pulled. */
   private starving = 0;
@@ -132,6 +139,7 @@ export class UnitRunner {
     const results = await this.runLines(batch, unit);
     if (results === undefined) return false;
     const summary = await this.store(batch, unit, results);
+    if (summary === undefined) return false;
     await updateBatchRecord(bus, batch.id, (current) => ({
       ...current,
       unitsDone: current.unitsDone + 1,
@@ -214,7 +222,8 @@ export class UnitRunner {
     return false;
   }
 
-  private async store(batch: BatchRecord, unit: BatchWorkUnit, results: readonly LineResult[]): Promise<BatchPartSummary> {
+  /** Publishes the unit's usage and stores its part; undefined when the edge is stopping first. */
+  private async store(batch: BatchRecord, unit: BatchWorkUnit, results: readonly LineResult[]): Promise<BatchPartSummary | undefined> {
     const output: string[] = [];
     const errors: string[] = [];
     const summary: BatchPartSummary = { completed: 0, failed: 0, inputTokens: 0, outputTokens: 0 };
@@ -240,6 +249,12 @@ export class UnitRunner {
         summary.failed++;
       }
     }
+    // Before the part: a unit whose edge dies in between runs again, and its lines' events (the same
+    // request ids) are stored once; a part stored first could leave its usage unpublished for good.
+    const events = results.flatMap((result) => (result.kind === 'answer' && result.answer.usage ? [result.answer.usage] : []));
+    // While NATS is away this waits; an edge stopping meanwhile gives the unit back (its events, still
+    // buffered, may be stored twice over: accounting keeps one row per request id).
+    if (!(await Promise.race([this.deps.usage.recordAll(events).then(() => true), this.stopped]))) return undefined;
     await retrying(() => putBatchPart(this.deps.bus, batch.id, unit.unit, { output: joined(output), errors: joined(errors) }, summary), this.stopping.signal);
     return summary;
   }

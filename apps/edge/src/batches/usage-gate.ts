@@ -4,8 +4,8 @@ import type { UsageSink } from '../pipeline/request-scope.ts';
 /**
  * The usage sink batch lines run with. A line that has to wait and run again (no free capacity, a
  * worker lost) must not be charged for the attempt, and its retry reuses the line's request id, which
- * the usage stream would drop as a duplicate. So each line's event is handed to the line's runner,
- * which publishes it once the line has its final answer.
+ * the usage stream would drop as a duplicate. So each line's event is handed to the line's runner:
+ * the final attempt's event is published with the rest of its unit's.
  */
 export class UsageGate implements UsageSink {
   private readonly waiting = new Map<string, (event: UsageEvent) => void>();

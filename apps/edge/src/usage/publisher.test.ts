@@ -35,19 +35,38 @@ describe('usage publisher on a real NATS server', () => {
     expect(publisher.pending()).toBe(300);
     expect((await publisher.flush(300)).pending).toBe(300);
     expect(logger.lines).toContain('warn cannot publish usage yet; buffering and retrying');
+    // No stream, no accounting: a batch unit's wait for its events ends, and they stay buffered.
+    await publisher.recordAll([usageEvent('early-list0'), usageEvent('early-list1')]);
+    expect(publisher.pending()).toBe(302);
 
     await ensureUsageStream(bus, { maxBytes: TEST_STORAGE_LIMITS.usageStreamMaxBytes });
     for (let index = 0; index < 200; index++) publisher.record(usageEvent(`late${index}`));
     const flushStarted = performance.now();
     expect(await publisher.flush(10_000)).toEqual({ pending: 0 });
-    console.log(`flushed 500 events after the stream appeared in ${(performance.now() - flushStarted).toFixed(0)} ms`);
-    expect(await storedCount(bus)).toBe(500);
+    console.log(`flushed 502 events after the stream appeared in ${(performance.now() - flushStarted).toFixed(0)} ms`);
+    // 500 single events and one list of two.
+    expect(await storedCount(bus)).toBe(501);
     expect(logger.lines).toContain('warn usage publishing recovered');
 
     // The same request recorded again is dropped by the stream's deduplication.
     publisher.record(usageEvent('early0'));
     await publisher.flush();
-    expect(await storedCount(bus)).toBe(500);
+    expect(await storedCount(bus)).toBe(501);
+  });
+
+  it('publishes a list of events as few messages, and recordAll resolves once JetStream stored them', async () => {
+    const logger = capture();
+    const publisher = createUsagePublisher(bus, { logger });
+    const before = await storedCount(bus);
+    const events = Array.from({ length: 600 }, (_, index) => usageEvent(`unit${index}`));
+    expect(publisher.recordAll([])).toBeInstanceOf(Promise);
+    const recorded = publisher.recordAll(events);
+    expect(publisher.pending()).toBe(600);
+    await recorded;
+    // 500 and 100: the most a message carries, then the rest.
+    expect(await storedCount(bus)).toBe(before + 2);
+    expect(publisher.pending()).toBe(0);
+    expect(logger.lines).toEqual([]);
   });
 
   it('drops an invalid event with a log line instead of retrying it forever', async () => {
@@ -110,5 +129,22 @@ describe('usage publisher across a NATS server restart', () => {
     expect(await publisher.flush(10_000)).toEqual({ pending: 0 });
     console.log(`50 events buffered during a NATS restart stored ${(performance.now() - reconnected).toFixed(0)} ms after the reconnect`);
     expect(await storedCount(bus)).toBe(51);
+  });
+
+  it('holds a recordAll open while NATS is down and settles it once the list is stored', async () => {
+    const logger = capture();
+    const publisher = createUsagePublisher(bus, { logger, retryDelayMs: 120_000, maxRetryDelayMs: 120_000 });
+    const before = await storedCount(bus);
+    await nats.stop();
+    let settled = false;
+    const recorded = publisher.recordAll(Array.from({ length: 20 }, (_, index) => usageEvent(`down-unit${index}`))).then(() => (settled = true));
+    await vi.waitFor(() => expect(logger.lines).toContain('warn cannot publish usage yet; buffering and retrying'), { timeout: 20_000, interval: 50 });
+    expect(settled).toBe(false);
+    expect(publisher.pending()).toBe(20);
+
+    await nats.start();
+    expect(await bus.waitForConnection(10_000)).toBe(true);
+    await recorded;
+    expect(await storedCount(bus)).toBe(before + 1);
   });
 });

@@ -21,7 +21,7 @@ describe('shortestFloat32', () => {
     [0, 0],
     [1, 1],
     [0.000123, 0.000123],
-    [16777217, 16777216],
+    [2 ** 24 + 1, 2 ** 24],
   ])('%s → %s', (value, expected) => {
     expect(shortestFloat32(value)).toBe(expected);
   });
