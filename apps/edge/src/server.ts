@@ -69,7 +69,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   // Serve only once the replicated configuration is in memory, so no valid key is refused at boot.
   await Promise.all([keys?.ready, teams?.ready, models.ready]);
   const batches = await openBatchTable({ bus, config, logger: app.log });
-  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, batches, usage, limits: new RateLimiter(), interactive: new InteractiveLoad(), logger: app.log };
+  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, batches, usage, limits: new RateLimiter(), interactive: new InteractiveLoad(config.BATCH_YIELD_UTILIZATION), logger: app.log };
   const batchRunners = startBatchRunners(context, usage);
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.

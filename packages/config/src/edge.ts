@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { blobSettings, boolean, busSettings, integer, optionalString } from './shared.ts';
+import { blobSettings, boolean, busSettings, fraction, integer, optionalString } from './shared.ts';
 
 export const EdgeConfig = z.object({
   ...busSettings,
@@ -18,6 +18,12 @@ export const EdgeConfig = z.object({
   BATCH_RUNNER: boolean(true),
   /** Request lines per work unit (the queue's message; a redelivered unit runs again); embeddings units hold BATCH_EMBED_MAX_INPUTS inputs instead. Default: 128. */
   BATCH_UNIT_LINES: integer(128),
+  /**
+   * While interactive requests are in flight, this edge starts no batch lines if its event loop was
+   * busier than this share over the last 50 ms: the lower, the less a batch costs chat users, and the
+   * slower it runs beside them (alone it runs at full speed whatever the value). Default: 0.05.
+   */
+  BATCH_YIELD_UTILIZATION: fraction(0.05),
   /** Work units one edge runs at once. Default: 16. */
   BATCH_MAX_UNITS: integer(16),
   /** Inputs one coalesced /api/embed call of batch embeddings lines carries at most. Default: 512. */

@@ -4,6 +4,9 @@ import { z } from 'zod';
 export const optionalString = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
 export const integer = (fallback: number) =>
   z.preprocess((value) => (value === '' || value === undefined ? fallback : Number(value)), z.number().int().nonnegative());
+/** A share from 0 to 1 (0.25, not 25 %). */
+export const fraction = (fallback: number) =>
+  z.preprocess((value) => (value === '' || value === undefined ? fallback : Number(value)), z.number().min(0).max(1));
 export const boolean = (fallback: boolean) =>
   z.preprocess((value) => {
     if (value === '' || value === undefined) return fallback;

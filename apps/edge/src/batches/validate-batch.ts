@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { enqueueBatchUnit, fileInfo, purgeBatchUnits, readFileContent, updateBatchRecord, type Bus } from '@corral/bus';
 import { jsonlLines, validateBatchInput, type BatchEndpoint } from '@corral/openai';
 import { BatchStop, PROTOCOL_VERSION, type BatchErrorEntry, type BatchRecord, type BatchWorkLine } from '@corral/protocol';
@@ -29,7 +30,7 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
     await fail(bus, batch.id, [{ code: 'invalid_file', message: `The input file '${batch.inputFileId}' no longer exists.`, param: 'input_file_id', line: null }], seconds());
     return;
   }
-  const validation = await validateBatchInput(jsonlLines(await contentOf(bus, batch.inputFileId)), { endpoint: batch.endpoint as BatchEndpoint, maxLineLength: limits.bytes });
+  const validation = await validateBatchInput(yieldingEvery(jsonlLines(await contentOf(bus, batch.inputFileId))), { endpoint: batch.endpoint as BatchEndpoint, maxLineLength: limits.bytes });
   if (!validation.ok) {
     await fail(bus, batch.id, validation.errors, seconds());
     return;
@@ -54,7 +55,7 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
     return embeddings ? inputs + count > limits.embedInputs : lines.length >= limits.lines;
   };
   let lineNumber = 0;
-  for await (const text of jsonlLines(await contentOf(bus, batch.inputFileId))) {
+  for await (const text of yieldingEvery(jsonlLines(await contentOf(bus, batch.inputFileId)))) {
     lineNumber++;
     if (text.trim() === '') continue;
     if (!stillWanted()) break;
@@ -73,6 +74,22 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
   });
   // Cancelled while its lines were being enqueued: what was enqueued goes again.
   if (started?.stop === BatchStop.Cancelled) await purgeBatchUnits(bus, batch.id);
+}
+
+/** Lines read per turn of the event loop. */
+const LINES_PER_TURN = 256;
+
+/**
+ * The lines, with a turn of the event loop given up every LINES_PER_TURN. A file's chunk holds
+ * thousands of lines that an async generator would hand over in one go (its steps are microtasks),
+ * parsing for 100 ms and more while the edge's interactive requests wait.
+ */
+async function* yieldingEvery(lines: AsyncIterable<string>): AsyncIterable<string> {
+  let count = 0;
+  for await (const line of lines) {
+    if (++count % LINES_PER_TURN === 0) await nextTurn();
+    yield line;
+  }
 }
 
 async function contentOf(bus: Bus, fileId: string): Promise<AsyncIterable<Uint8Array>> {

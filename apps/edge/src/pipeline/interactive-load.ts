@@ -15,11 +15,10 @@ export class InteractiveLoad {
   private recent = 0;
 
   /**
-   * @param yieldAbove the loop utilization above which batch work waits while a user is served.
-   *   0.15 keeps chat TTFT p50 within a few % of its value without a batch (BENCHMARKS.md); 0.3
-   *   gave the batch twice the throughput beside chat at +59 % TTFT p50.
+   * @param yieldAbove the loop utilization above which batch work waits while a user is served
+   *   (BATCH_YIELD_UTILIZATION; BENCHMARKS.md measures what each value costs chat users and the batch).
    */
-  constructor(private readonly yieldAbove = 0.15) {}
+  constructor(private readonly yieldAbove = 0.05) {}
 
   begin(): void {
     this.active++;
