@@ -21,9 +21,9 @@ export const EdgeConfig = z.object({
   /**
    * While interactive requests are in flight, this edge starts no batch lines if its event loop was
    * busier than this share over the last 50 ms: the lower, the less a batch costs chat users, and the
-   * slower it runs beside them (alone it runs at full speed whatever the value). Default: 0.05.
+   * slower it runs beside them (alone it runs at full speed whatever the value). Default: 0.15.
    */
-  BATCH_YIELD_UTILIZATION: fraction(0.05),
+  BATCH_YIELD_UTILIZATION: fraction(0.15),
   /** Work units one edge runs at once. Default: 16. */
   BATCH_MAX_UNITS: integer(16),
   /** Inputs one coalesced /api/embed call of batch embeddings lines carries at most. Default: 512. */

@@ -18,7 +18,7 @@ export class InteractiveLoad {
    * @param yieldAbove the loop utilization above which batch work waits while a user is served
    *   (BATCH_YIELD_UTILIZATION; BENCHMARKS.md measures what each value costs chat users and the batch).
    */
-  constructor(private readonly yieldAbove = 0.05) {}
+  constructor(private readonly yieldAbove = 0.15) {}
 
   begin(): void {
     this.active++;
