@@ -46,7 +46,7 @@ describe('a bus whose NATS connection drops and comes back', () => {
 
     // A usage publish cannot reach JetStream now: it says so at once instead of after its timeout.
     const published = await publishUsage(bus, usageEvent(`conn${process.pid}`), { attempts: 1, timeoutMs: 5000 });
-    expect(published).toEqual({ ok: false, retryable: true, message: 'not connected to NATS' });
+    expect(published).toEqual({ ok: false, retryable: true, message: 'not connected to NATS', noStream: false });
 
     // A request made now waits for the connection rather than vanishing into a reconnect.
     const answer = bus.request(subject, schema, { n: 41 }, schema, 5000);
