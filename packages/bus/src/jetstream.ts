@@ -9,6 +9,7 @@ import {
   jetstream,
   jetstreamManager,
   type JsMsg,
+  type PubAck,
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { delay, nanos, RequestError } from '@nats-io/nats-core';
@@ -175,31 +176,41 @@ export interface PublishUsageOptions {
 export async function publishUsage(bus: Bus, event: UsageEvent, options: PublishUsageOptions = {}): Promise<PublishUsageResult> {
   const parsed = UsageEvent.safeParse(sanitizeUsageEvent(event));
   if (!parsed.success) return { ok: false, retryable: false, message: `invalid usage event: ${parsed.error.message}` };
+  const stored = await publishStored(bus, { subject: bus.subjects.usage(parsed.data.requestId), id: parsed.data.requestId, payload: encodeJson(parsed.data) }, options);
+  if (!stored.ok) return { ok: false, retryable: true, message: stored.message, noStream: stored.noStream };
+  return { ok: true, sequence: stored.ack.seq, duplicate: stored.ack.duplicate };
+}
+
+interface UsageMessage {
+  subject: string;
+  /** The JetStream message id: a re-sent message is dropped by the server. */
+  id: string;
+  payload: Uint8Array;
+}
+
+/**
+ * One message into the usage stream, tried `attempts` times; the failure of the last try otherwise.
+ * While NATS is disconnected a try fails at once: a publish then is lost and would only fail at its
+ * timeout.
+ */
+async function publishStored(bus: Bus, message: UsageMessage, options: PublishUsageOptions): Promise<{ ok: true; ack: PubAck } | { ok: false; message: string; noStream: boolean }> {
   const client = jetstream(bus.nc);
   const attempts = Math.max(1, options.attempts ?? 3);
-  let lastMessage = '';
-  let noStream = false;
+  let failure = { ok: false as const, message: '', noStream: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    // A publish while disconnected is lost and would only fail at its timeout.
     if (!bus.isConnected()) {
-      lastMessage = 'not connected to NATS';
-      if (attempt < attempts) await delay(retryBackoff.backoff(attempt - 1));
-      continue;
+      failure = { ok: false, message: 'not connected to NATS', noStream: false };
+    } else {
+      try {
+        return { ok: true, ack: await client.publish(message.subject, message.payload, { msgID: message.id, timeout: options.timeoutMs ?? 2000 }) };
+      } catch (error) {
+        failure = { ok: false, message: error instanceof Error ? error.message : String(error), noStream: isNoStream(error) };
+      }
     }
-    try {
-      const ack = await client.publish(bus.subjects.usage(parsed.data.requestId), encodeJson(parsed.data), {
-        msgID: parsed.data.requestId,
-        timeout: options.timeoutMs ?? 2000,
-      });
-      return { ok: true, sequence: ack.seq, duplicate: ack.duplicate };
-    } catch (error) {
-      lastMessage = error instanceof Error ? error.message : String(error);
-      noStream = isNoStream(error);
-      // Brief backoff: JetStream is usually back within a leader election or a reconnect.
-      if (attempt < attempts) await delay(retryBackoff.backoff(attempt - 1));
-    }
+    // Brief backoff: JetStream is usually back within a leader election or a reconnect.
+    if (attempt < attempts) await delay(retryBackoff.backoff(attempt - 1));
   }
-  return { ok: false, retryable: true, message: lastMessage, noStream };
+  return failure;
 }
 
 /** No stream listens on the subject: JetStream's "no responders", which nats.js reports as its cause. */
@@ -220,10 +231,8 @@ export type PublishUsageEventsResult =
  */
 export async function publishUsageEvents(bus: Bus, events: readonly UsageEvent[], options: PublishUsageOptions & { maxMessageBytes?: number } = {}): Promise<PublishUsageEventsResult> {
   const { events: valid, invalid } = validUsageEvents(events);
-  const client = jetstream(bus.nc);
-  const attempts = Math.max(1, options.attempts ?? 3);
   const limit = options.maxMessageBytes ?? maxInlinePayload(bus);
-  const messages: Array<{ subject: string; id: string; payload: Uint8Array }> = [];
+  const messages: UsageMessage[] = [];
   const add = (list: UsageEvent[]): void => {
     const payload = encodeJson(usageEventList(list));
     // Halved until it fits: events are bounded (sanitised), so a single one always does.
@@ -237,25 +246,8 @@ export async function publishUsageEvents(bus: Bus, events: readonly UsageEvent[]
   };
   for (let start = 0; start < valid.length; start += USAGE_EVENTS_PER_MESSAGE) add(valid.slice(start, start + USAGE_EVENTS_PER_MESSAGE));
   for (const message of messages) {
-    let lastMessage = '';
-    let noStream = false;
-    let stored = false;
-    for (let attempt = 1; attempt <= attempts && !stored; attempt++) {
-      if (!bus.isConnected()) {
-        lastMessage = 'not connected to NATS';
-      } else {
-        try {
-          await client.publish(message.subject, message.payload, { msgID: message.id, timeout: options.timeoutMs ?? 2000 });
-          stored = true;
-          continue;
-        } catch (error) {
-          lastMessage = error instanceof Error ? error.message : String(error);
-          noStream = isNoStream(error);
-        }
-      }
-      if (attempt < attempts) await delay(retryBackoff.backoff(attempt - 1));
-    }
-    if (!stored) return { ok: false, retryable: true, message: lastMessage, noStream };
+    const stored = await publishStored(bus, message, options);
+    if (!stored.ok) return { ok: false, retryable: true, message: stored.message, noStream: stored.noStream };
   }
   return { ok: true, invalid };
 }

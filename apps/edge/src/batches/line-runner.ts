@@ -29,9 +29,10 @@ const CAPACITY_BACKOFF_MS = 200;
 /**
  * Runs batch lines through the same generation pipeline as HTTP requests (auth as the batch's key,
  * budget, model access and overrides, routing, failover), collecting each answer and its usage event
- * instead of writing the one to a socket and publishing the other: a unit's events travel together. Jobs travel in the batch lane (idle capacity only). An answer
- * that says "try later" — no worker free, a worker lost, the bus away — is not the line's answer:
- * the line waits and runs again, and only its final attempt is charged.
+ * instead of writing the one to a socket and publishing the other: a unit's events travel together.
+ * Jobs travel in the batch lane (idle capacity only). An answer that says "try later" — no worker
+ * free, a worker lost, the bus away — is not the line's answer: the line waits and runs again, and
+ * only its final attempt is charged.
  */
 export class LineRunner {
   private readonly gate: UsageGate;

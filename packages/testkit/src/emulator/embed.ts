@@ -2,7 +2,7 @@ import type { EmbedResponse } from '@corral/ollama';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorContext } from './context.ts';
 import { decodeEmbeddingsRequest, decodeEmbedRequest } from './decode.ts';
-import { embedVector, rawEmbedding } from './embedding-vectors.ts';
+import { embedVector, rawEmbedding, vectorWidth } from './embedding-vectors.ts';
 import { ErrorText, notFoundTryPulling, OllamaError } from './errors.ts';
 import { nanoseconds } from './metrics.ts';
 import { parseModelName } from './model-name.ts';
@@ -61,8 +61,7 @@ async function computeTime(context: EmulatorContext, tokenCounts: readonly numbe
 const VALUES_PER_TURN = 2048;
 
 async function embedVectors(model: CatalogModel, inputs: readonly string[], dimensions: number | undefined): Promise<number[][]> {
-  const width = dimensions !== undefined && dimensions > 0 && dimensions < model.embeddingLength ? dimensions : model.embeddingLength;
-  const perTurn = Math.max(1, Math.floor(VALUES_PER_TURN / width));
+  const perTurn = Math.max(1, Math.floor(VALUES_PER_TURN / vectorWidth(model.embeddingLength, dimensions)));
   const embeddings: number[][] = [];
   for (const [index, input] of inputs.entries()) {
     if (index > 0 && index % perTurn === 0) await nextTurn();

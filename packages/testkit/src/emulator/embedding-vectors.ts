@@ -35,9 +35,13 @@ export function normalize(vector: readonly number[]): number[] {
   return vector.map((value) => (norm === 0 ? 0 : shortestFloat32(value / norm)));
 }
 
+/** Values in an /api/embed vector: `dimensions` when it asks for fewer than the model's width. */
+export function vectorWidth(width: number, dimensions: number | undefined): number {
+  return dimensions !== undefined && dimensions > 0 && dimensions < width ? dimensions : width;
+}
+
 /** /api/embed: normalised; `dimensions` keeps the first d values and normalises again. */
 export function embedVector(model: string, text: string, width: number, dimensions: number | undefined): number[] {
   // The generator yields values in order, so the first `dimensions` of them are the full vector's prefix.
-  const shortened = dimensions !== undefined && dimensions > 0 && dimensions < width;
-  return normalize(rawEmbedding(model, text, shortened ? dimensions : width));
+  return normalize(rawEmbedding(model, text, vectorWidth(width, dimensions)));
 }
