@@ -112,3 +112,33 @@ describe('a batch whose completion window ends before its lines', { timeout: 120
     }
   });
 });
+
+describe('an embeddings batch on a worker with more slots than its GPU needs', { timeout: 120_000 }, () => {
+  let stack: Stack;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      // Each /api/embed call holds the GPU 150 ms; the worker offers its 4 slots (WORKER_CAPACITY).
+      workers: [{ emulator: { numParallel: 4, embedCallDelayMs: 150 } }],
+      edgeEnv: { BATCH_EMBED_MAX_INPUTS: '8', BATCH_EMBED_CALLS_PER_WORKER: '2', BATCH_SWEEP_INTERVAL_MS: '100' },
+    });
+    client = new OpenAI({ baseURL: `${stack.edgeUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('keeps BATCH_EMBED_CALLS_PER_WORKER coalesced calls in flight, not one per free slot', async () => {
+    const bodies = Array.from({ length: 96 }, (_, index) => ({ model: 'all-minilm', input: `passage ${index}` }));
+    const inputFileId = await uploadBatchFile(client, batchFile('/v1/embeddings', bodies));
+    const created = await client.batches.create({ input_file_id: inputFileId, endpoint: '/v1/embeddings', completion_window: '24h' });
+    const { batch } = await waitForBatch(client, created.id);
+    expect(batch.status).toBe('completed');
+    expect(batch.request_counts).toEqual({ total: 96, completed: 96, failed: 0 });
+    const emulator = stack.workers[0]!.emulator;
+    expect(emulator.requests().filter((request) => request.path === '/api/embed')).toHaveLength(12);
+    // Two at once: one computing while the next waits, so the GPU never idles between calls.
+    expect(emulator.peakActive('/api/embed')).toBe(2);
+  });
+});

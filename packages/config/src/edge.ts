@@ -28,6 +28,12 @@ export const EdgeConfig = z.object({
   BATCH_MAX_UNITS: integer(16),
   /** Inputs one coalesced /api/embed call of batch embeddings lines carries at most. Default: 512. */
   BATCH_EMBED_MAX_INPUTS: integer(512),
+  /**
+   * Coalesced batch /api/embed calls this edge keeps in flight per worker serving the model: one
+   * computing and one waiting keep the GPU busy; more only wait in Ollama's queue, their lines held
+   * in the edge's memory (and its garbage collector's pauses) meanwhile. Default: 2.
+   */
+  BATCH_EMBED_CALLS_PER_WORKER: integer(2),
   /** How long a unit may go without a sign of life from its edge before another edge runs it. Default: 60 s. */
   BATCH_ACK_WAIT_MS: integer(60_000),
   /**

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@corral/protocol';
 import { AsyncQueue } from '../jobs/async-queue.ts';
@@ -80,6 +81,25 @@ describe('EmbedCoalescer', () => {
     expect(inner.calls.map((call) => call.body.input)).toEqual([['a:1', 'a:2', 'd:1', 'd:2'], ['b:1', 'b:2'], ['c:1'], ['e:1']]);
   });
 
+  it('keeps a group open while members join turn after turn, and sends it after a turn without one', async () => {
+    const inner = new AnsweringDispatcher();
+    const coalescer = new EmbedCoalescer(inner, { maxInputs: 100 });
+    const runs: JobRun[] = [];
+    for (let turn = 0; turn < 5; turn++) {
+      runs.push(coalescer.run(embedSpec(`t${turn}`, [`t${turn}:${turn}`])));
+      await nextTurn();
+    }
+    expect(inner.calls).toHaveLength(0);
+    const finals = await Promise.all(runs.map(finalOf));
+    expect(inner.calls.map((call) => call.body.input)).toEqual([['t0:0', 't1:1', 't2:2', 't3:3', 't4:4']]);
+    expect(finals.map((final) => final.data.embeddings)).toEqual([[[0]], [[1]], [[2]], [[3]], [[4]]]);
+
+    // A member after the call left starts the next call.
+    const late = coalescer.run(embedSpec('late', ['late:9']));
+    expect((await finalOf(late)).data.embeddings).toEqual([[9]]);
+    expect(inner.calls).toHaveLength(2);
+  });
+
   it('passes other jobs straight through', () => {
     const inner = new AnsweringDispatcher();
     const coalescer = new EmbedCoalescer(inner, { maxInputs: 4 });
@@ -101,7 +121,7 @@ describe('EmbedCoalescer', () => {
     const quiet = new EmbedCoalescer(healthy, { maxInputs: 10 });
     const kept = quiet.run(embedSpec('a', ['a:7']));
     const dropped = quiet.run(embedSpec('b', ['b:8']));
-    await new Promise((resolve) => setImmediate(resolve));
+    while (healthy.calls.length === 0) await nextTurn();
     dropped.cancel('client gone');
     expect(healthy.cancelled).toEqual([]);
     await expect(finalOf(dropped)).rejects.toMatchObject({ code: ErrorCode.Cancelled });

@@ -25,14 +25,18 @@ interface Group {
   readonly key: string;
   readonly members: Member[];
   inputs: number;
+  /** A member joined since the last flush looked: the group's lines are still being started. */
+  growing: boolean;
 }
 
 /**
  * Merges the embed jobs of batch lines into large /api/embed calls: a GPU embeds 512 inputs in one
  * call far faster than in 256 calls of two. Each line still runs the whole generation pipeline (its
  * own auth, budget, usage event and response body); only the trip to the worker is shared. Jobs
- * started in the same turn of the event loop for the same model and options travel together, up to
- * `maxInputs` per call; every other job passes straight through.
+ * started for the same model and options travel together, up to `maxInputs` per call; a group is sent
+ * once a turn of the event loop passes without a new member, so lines started a few per turn (to
+ * leave interactive requests the loop in between) still fill one call. Every other job passes
+ * straight through.
  *
  * A merged call's prompt tokens are shared out over its members in proportion to their characters
  * (Ollama reports one count per call), so the line counts add up exactly to what the worker counted.
@@ -60,22 +64,31 @@ export class EmbedCoalescer implements JobDispatcher {
       group = undefined;
     }
     if (!group) {
-      group = { key, members: [], inputs: 0 };
+      group = { key, members: [], inputs: 0, growing: false };
       this.groups.set(key, group);
     }
+    group.growing = true;
     const member: Member = { run: new MemberRun(spec.requestId), spec, inputs };
     group.members.push(member);
     group.inputs += inputs.length;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.scheduleFlush();
     return member.run;
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Sends every group that no member joined since the last look; looks again next turn for the others. */
   private flush(): void {
     this.flushScheduled = false;
-    for (const group of [...this.groups.values()]) this.send(group);
+    for (const group of [...this.groups.values()]) {
+      if (group.growing) group.growing = false;
+      else this.send(group);
+    }
+    if (this.groups.size > 0) this.scheduleFlush();
   }
 
   private send(group: Group): void {

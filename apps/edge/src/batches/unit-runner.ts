@@ -14,6 +14,8 @@ export interface UnitRunnerOptions {
   maxUnits: number;
   /** Inputs per coalesced embed call: an embeddings unit starts its lines in groups of about this many inputs. */
   embedGroupInputs: number;
+  /** Coalesced embed calls kept in flight per worker serving the model. */
+  embedCallsPerWorker: number;
   ackWaitMs: number;
 }
 
@@ -27,6 +29,8 @@ export interface UnitRunnerDeps {
   usage: UnitUsage;
   /** Idle slots for a model as the caller names it (an alias is resolved first). */
   idleSlots: (model: string) => number;
+  /** Workers that could take a job for the model now (an alias is resolved first). */
+  servingWorkers: (model: string) => number;
   /** False while interactive requests need this edge's event loop more than batch lines do. */
   mayStart: () => boolean;
   logger: FastifyBaseLogger;
@@ -38,6 +42,12 @@ const PULL_RETRY_MS = 500;
 const CAPACITY_POLL_MS = 10;
 /** Answers serialized per turn of the event loop. */
 const LINES_PER_TURN = 32;
+/**
+ * Lines started per turn of the event loop: starting a line runs its pipeline up to the dispatch
+ * (~50 µs), and a group of 256 started at once held the loop ~15 ms from a chat user's first token.
+ * The coalescer keeps the group's call open while its lines keep arriving.
+ */
+const STARTS_PER_TURN = 16;
 
 /**
  * Pulls work units from the shared queue and runs their lines on the fleet's idle capacity: a line
@@ -57,6 +67,8 @@ export class UnitRunner {
   private loop: Promise<void> | undefined;
   /** Units whose lines are not all started yet: while one waits for capacity, no other unit is pulled. */
   private starving = 0;
+  /** Embeddings groups started whose lines are not all answered: each is about one /api/embed call. */
+  private embedGroupsInFlight = 0;
 
   constructor(
     private readonly deps: UnitRunnerDeps,
@@ -159,23 +171,36 @@ export class UnitRunner {
     this.starving++;
     try {
       for (const group of groups) {
-        const waited = await this.waitForCapacity(modelOf(group[0]!), stopped, signal);
+        const embeds = batch.endpoint === '/v1/embeddings';
+        let starting = await this.waitForCapacity(modelOf(group[0]!), embeds, stopped, signal);
+        const groupResults: Array<Promise<LineResult>> = [];
         if (signal.aborted) break;
-        for (const line of group) {
-          if (!waited) {
+        for (const [index, line] of group.entries()) {
+          if (starting && index > 0 && index % STARTS_PER_TURN === 0) {
+            await nextTurn();
+            // A cancel (or expiry) between two steps starts nothing more.
+            starting = !stopped() && !signal.aborted;
+          }
+          if (!starting) {
             results.push(Promise.resolve(this.unstarted(current(), line)));
             continue;
           }
           const ids = batchLineIds(batch.id, line.line);
           const lineSignal = this.lineSignals.open();
-          results.push(
+          groupResults.push(
             this.deps.lines
               .run(batch, line, ids.requestId, lineSignal.signal, stopped)
               .then((answer): LineResult => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer }))
               .finally(lineSignal.close),
           );
         }
-        // The coalescer sends the group on the next turn; only then does the fleet table count it.
+        results.push(...groupResults);
+        if (embeds && groupResults.length > 0) {
+          this.embedGroupsInFlight++;
+          void Promise.allSettled(groupResults).then(() => this.embedGroupsInFlight--);
+        }
+        // The coalescer sends the group after a turn without new members (the next turn or the one
+        // after, as its look and this loop take turns); only then does the fleet table count it.
         await nextTurn();
         await nextTurn();
       }
@@ -212,14 +237,21 @@ export class UnitRunner {
     return groups;
   }
 
-  /** Waits for a free slot for the model; false when the batch stopped (or the edge is stopping) first. */
-  private async waitForCapacity(model: string, stopped: () => boolean, signal: AbortSignal): Promise<boolean> {
+  /**
+   * Waits for a free slot for the model (for an embeddings group, also for room among the calls kept
+   * in flight per worker); false when the batch stopped (or the edge is stopping) first.
+   */
+  private async waitForCapacity(model: string, embeds: boolean, stopped: () => boolean, signal: AbortSignal): Promise<boolean> {
     while (!signal.aborted) {
       if (stopped()) return false;
-      if (this.deps.idleSlots(model) > 0 && this.deps.mayStart()) return true;
+      if (this.deps.idleSlots(model) > 0 && (!embeds || this.embedCallRoom(model)) && this.deps.mayStart()) return true;
       await sleep(CAPACITY_POLL_MS, undefined, { signal }).catch(() => undefined);
     }
     return false;
+  }
+
+  private embedCallRoom(model: string): boolean {
+    return this.embedGroupsInFlight < this.options.embedCallsPerWorker * this.deps.servingWorkers(model);
   }
 
   /** Publishes the unit's usage and stores its part; undefined when the edge is stopping first. */

@@ -86,6 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cancellations: () => log.cancellations(),
     waitFor: (predicate, timeoutMs) => log.waitFor(predicate, timeoutMs),
     active: () => log.active(),
+    peakActive: (path) => log.peakActive(path),
     loaded: () => scheduler.loadedNames(),
   };
 }

@@ -13,4 +13,19 @@ describe('the request log', () => {
       await emulator.close();
     }
   });
+
+  it('remembers the most requests to one path in flight at once', async () => {
+    // Each call holds the GPU 50 ms: the three sent together are in flight at once.
+    const emulator = await startEmulator({ numParallel: 4, embedCallDelayMs: 50 });
+    try {
+      const body = { model: 'all-minilm', input: 'x' };
+      await Promise.all([postJson(`${emulator.url}/api/embed`, body), postJson(`${emulator.url}/api/embed`, body), postJson(`${emulator.url}/api/embed`, body)]);
+      await postJson(`${emulator.url}/api/embed`, body);
+      expect(emulator.peakActive('/api/embed')).toBe(3);
+      expect(emulator.peakActive('/api/chat')).toBe(0);
+      expect(emulator.active()).toBe(0);
+    } finally {
+      await emulator.close();
+    }
+  });
 });

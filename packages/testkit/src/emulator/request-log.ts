@@ -18,10 +18,15 @@ export class RequestLog {
   private readonly waiters = new Set<Waiter>();
   private lastId = 0;
   private inFlight = 0;
+  private readonly inFlightByPath = new Map<string, number>();
+  private readonly peakByPath = new Map<string, number>();
 
   /** Starts tracking a request; finish it exactly once with finish(). */
   begin(path: string, headers: IncomingHttpHeaders = {}): CompletedRequest {
     this.inFlight++;
+    const onPath = (this.inFlightByPath.get(path) ?? 0) + 1;
+    this.inFlightByPath.set(path, onPath);
+    if (onPath > (this.peakByPath.get(path) ?? 0)) this.peakByPath.set(path, onPath);
     return {
       id: ++this.lastId,
       path,
@@ -51,6 +56,7 @@ export class RequestLog {
 
   finish(request: CompletedRequest): void {
     this.inFlight--;
+    this.inFlightByPath.set(request.path, (this.inFlightByPath.get(request.path) ?? 1) - 1);
     this.finished.push(request);
     if (this.finished.length > this.limit) this.finished.shift();
     for (const waiter of this.waiters) {
@@ -72,6 +78,11 @@ export class RequestLog {
 
   active(): number {
     return this.inFlight;
+  }
+
+  /** The most requests to this path that were ever in flight at once. */
+  peakActive(path: string): number {
+    return this.peakByPath.get(path) ?? 0;
   }
 
   waitFor(predicate: (request: CompletedRequest) => boolean, timeoutMs = 5000): Promise<CompletedRequest> {

@@ -81,6 +81,8 @@ export interface Emulator {
   waitFor(predicate: (request: CompletedRequest) => boolean, timeoutMs?: number): Promise<CompletedRequest>;
   /** Inference requests currently in flight. */
   active(): number;
+  /** The most inference requests to one path (`/api/embed`) that were ever in flight at once. */
+  peakActive(path: string): number;
   /** Names of the models currently loaded. */
   loaded(): string[];
 }

@@ -17,6 +17,7 @@ export function externalOllama(url: string): Emulator {
     cancellations: unavailable('cancellations'),
     waitFor: unavailable('waitFor'),
     active: unavailable('active'),
+    peakActive: unavailable('peakActive'),
     loaded: unavailable('loaded'),
   };
 }
