@@ -80,7 +80,7 @@ describe('a 50 000-line embeddings batch beside interactive chat', { timeout: 60
       if (line.response!.status_code !== 200 || body.data.length !== 1 || body.data[0]!.embedding.length !== 8) throw new Error(`unexpected line ${JSON.stringify(line).slice(0, 300)}`);
     }
     // One-input lines still travel in large /api/embed calls (a unit holds one call's inputs, not a
-    // fixed number of lines): ~100 calls for the 50 000 inputs, a few more where a chat user took a slot back.
+    // fixed number of lines): ~200 calls of 256 for the 50 000 inputs, a few more where a chat user took a slot back.
     const embedCalls = stack.workers.reduce((sum, worker) => sum + worker.emulator.requests().filter((request) => request.path === '/api/embed').length, 0);
     console.log(`scale: ${embedCalls} /api/embed calls for ${LINES} lines`);
     expect(embedCalls).toBeLessThan(LINES / 200);

@@ -26,8 +26,12 @@ export const EdgeConfig = z.object({
   BATCH_YIELD_UTILIZATION: fraction(0.15),
   /** Work units one edge runs at once. Default: 16. */
   BATCH_MAX_UNITS: integer(16),
-  /** Inputs one coalesced /api/embed call of batch embeddings lines carries at most. Default: 512. */
-  BATCH_EMBED_MAX_INPUTS: integer(512),
+  /**
+   * Inputs one coalesced /api/embed call of batch embeddings lines carries at most: large enough that
+   * the per-call cost vanishes, small enough that the lines waiting on the calls in flight stay few
+   * (their memory is what the edge's garbage collector walks beside chat users). Default: 256.
+   */
+  BATCH_EMBED_MAX_INPUTS: integer(256),
   /**
    * Coalesced batch /api/embed calls this edge keeps in flight per worker serving the model: one
    * computing and one waiting keep the GPU busy; more only wait in Ollama's queue, their lines held

@@ -4,7 +4,7 @@ import type { EdgeContext } from '../../context.ts';
 import { FailureKind, HttpError } from '../../errors/http-error.ts';
 import { routeModel } from '../../fleet/router.ts';
 import type { Dialect, Generation } from '../../pipeline/dialect.ts';
-import { embeddingPartCount } from '../../pipeline/embedding-parts.ts';
+import { embeddingPartCount, MIN_INPUTS_PER_PART } from '../../pipeline/embedding-parts.ts';
 import { EmbeddingWidths } from '../../pipeline/embedding-widths.ts';
 import type { ModelTarget } from '../../pipeline/exchange.ts';
 import { openAIErrorBody, unwrap } from './errors.ts';
@@ -42,7 +42,8 @@ export function embeddingsDialect(context: EdgeContext): Dialect<EmbeddingsReque
       const parts = embeddingPartCount({
         inputCount: inputs.length,
         inputCharacters: inputs.reduce((total, input) => total + input.length, 0),
-        candidateWorkers: routeModel(context.fleet, target.model).candidates.length,
+        // Fewer inputs than two parts' worth stay one job whatever the fleet: no need to rank it.
+        candidateWorkers: inputs.length < 2 * MIN_INPUTS_PER_PART ? 1 : routeModel(context.fleet, target.model).candidates.length,
         vectorWidth: widths.widthOf(target.model, embeddings.dimensions),
         maxPayloadBytes: context.bus.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES,
       });
