@@ -31,7 +31,7 @@ interface Group {
 
 /**
  * Merges the embed jobs of batch lines into large /api/embed calls: a GPU embeds 256 inputs in one
- * call far faster than in 256 calls of two. Each line still runs the whole generation pipeline (its
+ * call far faster than in 128 calls of two. Each line still runs the whole generation pipeline (its
  * own auth, budget, usage event and response body); only the trip to the worker is shared. Jobs
  * started for the same model and options travel together, up to `maxInputs` per call; a group is sent
  * once a turn of the event loop passes without a new member, so lines started a few per turn (to
