@@ -169,12 +169,12 @@ export class UnitRunner {
     const results: Array<Promise<LineResult>> = [];
     const groups = this.startGroups(batch, unit.lines);
     this.starving++;
+    const embeds = batch.endpoint === '/v1/embeddings';
     try {
       for (const group of groups) {
-        const embeds = batch.endpoint === '/v1/embeddings';
         let starting = await this.waitForCapacity(modelOf(group[0]!), embeds, stopped, signal);
-        const groupResults: Array<Promise<LineResult>> = [];
         if (signal.aborted) break;
+        const started: Array<Promise<LineResult>> = [];
         for (const [index, line] of group.entries()) {
           if (starting && index > 0 && index % STARTS_PER_TURN === 0) {
             await nextTurn();
@@ -187,17 +187,16 @@ export class UnitRunner {
           }
           const ids = batchLineIds(batch.id, line.line);
           const lineSignal = this.lineSignals.open();
-          groupResults.push(
-            this.deps.lines
-              .run(batch, line, ids.requestId, lineSignal.signal, stopped)
-              .then((answer): LineResult => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer }))
-              .finally(lineSignal.close),
-          );
+          const result = this.deps.lines
+            .run(batch, line, ids.requestId, lineSignal.signal, stopped)
+            .then((answer): LineResult => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer }))
+            .finally(lineSignal.close);
+          results.push(result);
+          started.push(result);
         }
-        results.push(...groupResults);
-        if (embeds && groupResults.length > 0) {
+        if (embeds && started.length > 0) {
           this.embedGroupsInFlight++;
-          void Promise.allSettled(groupResults).then(() => this.embedGroupsInFlight--);
+          void Promise.allSettled(started).then(() => this.embedGroupsInFlight--);
         }
         // The coalescer sends the group after a turn without new members (the next turn or the one
         // after, as its look and this loop take turns); only then does the fleet table count it.
