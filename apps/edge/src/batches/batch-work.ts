@@ -4,7 +4,7 @@ import { BatchSweeper } from './batch-sweeper.ts';
 import { BatchTable } from './batch-table.ts';
 import { ControlRunner } from './control-runner.ts';
 import { EmbedCoalescer } from './embed-coalescer.ts';
-import { idleSlots, routeModel } from '../fleet/router.ts';
+import { availableWorkers, idleSlots } from '../fleet/router.ts';
 import { LineRunner } from './line-runner.ts';
 import { UnitRunner, type UnitUsage } from './unit-runner.ts';
 
@@ -36,7 +36,7 @@ export function startBatchRunners(context: EdgeContext, usage: UnitUsage): Batch
   const lines = new LineRunner({ ...context, dispatcher });
   const units = new UnitRunner(
     { bus, batches: table, lines, usage, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target),
-      servingWorkers: (model) => routeModel(context.fleet, context.models.resolve(model).target, () => 0).candidates.length,
+      servingWorkers: (model) => availableWorkers(context.fleet, context.models.resolve(model).target),
       mayStart: () => context.interactive.batchMayStart(), logger },
     { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, embedCallsPerWorker: config.BATCH_EMBED_CALLS_PER_WORKER, ackWaitMs: config.BATCH_ACK_WAIT_MS },
   );

@@ -76,6 +76,11 @@ export class FleetTable {
     return [...this.workers.values()];
   }
 
+  /** The live workers without copying them into an array (for counts taken per request). */
+  live(): IterableIterator<WorkerState> {
+    return this.workers.values();
+  }
+
   size(): number {
     return this.workers.size;
   }

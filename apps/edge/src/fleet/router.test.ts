@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, type Heartbeat } from '@corral/protocol';
 import { describe, expect, it } from 'vitest';
 import { FleetTable, SWEEP_INTERVAL_MS } from './fleet-table.ts';
-import { routeModel, spareSlots } from './router.ts';
+import { availableWorkers, idleSlots, routeModel, spareSlots } from './router.ts';
 
 function heartbeat(workerId: string, overrides: Partial<Heartbeat> = {}, models: { name: string; loaded?: boolean }[] = [{ name: 'llama3.2:latest' }]): Heartbeat {
   return {
@@ -71,6 +71,24 @@ describe('routeModel', () => {
     expect(routeModel(fleet, 'llama3.2')).toMatchObject({ candidates: [], modelKnown: true, holders: 2, unhealthy: 0 });
     fleet.observe(heartbeat('cordoned', { cordoned: false }, [{ name: 'llama3.2:latest', loaded: true }]));
     expect(ids(fleet, 'llama3.2')).toEqual(['cordoned']);
+  });
+
+  it('counts idle slots (below capacity), spare slots (below maxInflight) and available workers alike', () => {
+    const fleet = fleetOf(
+      heartbeat('busy', { inflight: 6 }),
+      heartbeat('half', { inflight: 2 }),
+      heartbeat('full', { inflight: 16 }),
+      heartbeat('draining', { draining: true }),
+      heartbeat('other-model', {}, [{ name: 'qwen3:latest' }]),
+    );
+    expect(idleSlots(fleet, 'llama3.2')).toBe(0 + 2);
+    expect(spareSlots(fleet, 'llama3.2')).toBe(10 + 14);
+    expect(availableWorkers(fleet, 'llama3.2')).toBe(2);
+    expect(availableWorkers(fleet, 'llama3.2')).toBe(routeModel(fleet, 'llama3.2').candidates.length);
+    fleet.jobStarted('half');
+    expect(idleSlots(fleet, 'llama3.2')).toBe(1);
+    expect(availableWorkers(fleet, 'qwen3')).toBe(1);
+    expect(availableWorkers(fleet, 'mistral')).toBe(0);
   });
 
   it('counts jobs sent since the last heartbeat so a burst spreads across equal workers', () => {

@@ -21,15 +21,29 @@ export interface RouteDecision {
  * share the load.
  */
 export function routeModel(fleet: FleetTable, model: string, random: () => number = Math.random): RouteDecision {
+  const scored: { worker: WorkerState; loaded: boolean; load: number; tie: number }[] = [];
+  const { holders, unhealthy } = forEachAvailable(fleet, model, (worker, inflight, loaded) => {
+    scored.push({ worker, loaded, load: inflight / worker.heartbeat.capacity, tie: random() });
+  });
+  scored.sort((a, b) => Number(a.load >= 1) - Number(b.load >= 1) || Number(b.loaded) - Number(a.loaded) || a.load - b.load || a.tie - b.tie);
+  return { candidates: scored.map((entry) => entry.worker), modelKnown: holders > 0, holders, unhealthy };
+}
+
+/**
+ * Visits every worker that can take a job for the model now (it has the model, is healthy, neither
+ * draining nor cordoned, and below `maxInflight`), with its jobs in flight; counts the holders and
+ * the unhealthy ones on the way. It allocates nothing: batch lines ask the counts below many times
+ * a second.
+ */
+function forEachAvailable(fleet: FleetTable, model: string, visit: (worker: WorkerState, inflight: number, loaded: boolean) => void): { holders: number; unhealthy: number } {
   const name = normalizeModelName(model);
   let holders = 0;
   let unhealthy = 0;
-  const scored: { worker: WorkerState; loaded: boolean; load: number; tie: number }[] = [];
-  for (const worker of fleet.all()) {
+  for (const worker of fleet.live()) {
     const entry = worker.models.get(name);
     if (!entry) continue;
     holders++;
-    const { draining, cordoned, upstreamHealthy, maxInflight, capacity } = worker.heartbeat;
+    const { draining, cordoned, upstreamHealthy, maxInflight } = worker.heartbeat;
     if (draining || cordoned) continue;
     if (!upstreamHealthy) {
       unhealthy++;
@@ -37,28 +51,34 @@ export function routeModel(fleet: FleetTable, model: string, random: () => numbe
     }
     const inflight = fleet.estimatedInflight(worker);
     if (inflight >= maxInflight) continue;
-    scored.push({ worker, loaded: entry.loaded, load: inflight / capacity, tie: random() });
+    visit(worker, inflight, entry.loaded);
   }
-  scored.sort((a, b) => Number(a.load >= 1) - Number(b.load >= 1) || Number(b.loaded) - Number(a.loaded) || a.load - b.load || a.tie - b.tie);
-  return { candidates: scored.map((entry) => entry.worker), modelKnown: holders > 0, holders, unhealthy };
+  return { holders, unhealthy };
 }
 
-/**
- * Jobs the workers serving a model can still take now: the free slots (below `maxInflight`) of
- * every healthy, non-draining, uncordoned worker that has it.
- */
 /**
  * Slots for `model` no job holds right now: parallel slots (`capacity`) less the jobs in flight. Batch
  * work runs only on these, so it never queues in Ollama ahead of an interactive request.
  */
 export function idleSlots(fleet: FleetTable, model: string): number {
   let idle = 0;
-  for (const worker of routeModel(fleet, model, () => 0).candidates) idle += Math.max(0, worker.heartbeat.capacity - fleet.estimatedInflight(worker));
+  forEachAvailable(fleet, model, (worker, inflight) => (idle += Math.max(0, worker.heartbeat.capacity - inflight)));
   return idle;
 }
 
+/**
+ * Jobs the workers serving a model can still take now: the free slots (below `maxInflight`) of
+ * every healthy, non-draining, uncordoned worker that has it.
+ */
 export function spareSlots(fleet: FleetTable, model: string): number {
   let spare = 0;
-  for (const worker of routeModel(fleet, model, () => 0).candidates) spare += Math.max(0, worker.heartbeat.maxInflight - fleet.estimatedInflight(worker));
+  forEachAvailable(fleet, model, (worker, inflight) => (spare += worker.heartbeat.maxInflight - inflight));
   return spare;
+}
+
+/** Workers that could take a job for the model now (routeModel's candidates, counted). */
+export function availableWorkers(fleet: FleetTable, model: string): number {
+  let count = 0;
+  forEachAvailable(fleet, model, () => count++);
+  return count;
 }

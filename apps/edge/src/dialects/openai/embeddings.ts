@@ -2,7 +2,7 @@ import type { EmbedResponse } from '@corral/ollama';
 import { buildEmbeddingsResponse, embeddingsJob, embeddingsToNative, parseEmbeddingsRequest, splitEmbeddingInputs, type EmbeddingsRequest } from '@corral/openai';
 import type { EdgeContext } from '../../context.ts';
 import { FailureKind, HttpError } from '../../errors/http-error.ts';
-import { routeModel } from '../../fleet/router.ts';
+import { availableWorkers } from '../../fleet/router.ts';
 import type { Dialect, Generation } from '../../pipeline/dialect.ts';
 import { embeddingPartCount, MIN_INPUTS_PER_PART } from '../../pipeline/embedding-parts.ts';
 import { EmbeddingWidths } from '../../pipeline/embedding-widths.ts';
@@ -43,7 +43,7 @@ export function embeddingsDialect(context: EdgeContext): Dialect<EmbeddingsReque
         inputCount: inputs.length,
         inputCharacters: inputs.reduce((total, input) => total + input.length, 0),
         // Fewer inputs than two parts' worth stay one job whatever the fleet: no need to rank it.
-        candidateWorkers: inputs.length < 2 * MIN_INPUTS_PER_PART ? 1 : routeModel(context.fleet, target.model).candidates.length,
+        candidateWorkers: inputs.length < 2 * MIN_INPUTS_PER_PART ? 1 : availableWorkers(context.fleet, target.model),
         vectorWidth: widths.widthOf(target.model, embeddings.dimensions),
         maxPayloadBytes: context.bus.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES,
       });
