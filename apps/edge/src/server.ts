@@ -1,8 +1,10 @@
 import { createLogger } from '@corral/log';
+import { configureBlobBucket, configureFileStore, connectBus } from '@corral/bus';
 import type { EdgeConfig } from '@corral/config';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { EdgeContext } from './context.ts';
+import { FleetTable } from './fleet/fleet-table.ts';
 import { errorDialects } from './dialects/index.ts';
 import { clientErrorAnswerer, installExpectationHandling } from './http/connection-errors.ts';
 import { installCors } from './http/cors.ts';
@@ -11,10 +13,15 @@ import { installRequestDecoding } from './http/request-encoding.ts';
 import { installRequestId, newRequestId } from './http/request-id.ts';
 import { routingErrorAnswerer } from './http/routing-errors.ts';
 import { installShutdownRefusal } from './http/shutdown.ts';
+import { createKeyTable } from './auth/key-table.ts';
+import { openBatchTable, startBatchRunners } from './batches/batch-work.ts';
+import { createTeamTable } from './auth/team-table.ts';
+import { Dispatcher } from './jobs/dispatcher.ts';
+import { createModelTable } from './model-config/model-table.ts';
+import { InteractiveLoad } from './pipeline/interactive-load.ts';
+import { RateLimiter } from './pipeline/rate-limiter.ts';
 import { registerRoutes } from './routes/index.ts';
-import { openEdgeServices } from './services.ts';
-import type { BatchThreadData } from './batches/batch-thread.ts';
-import { startBatchThread } from './batches/batch-thread-host.ts';
+import { createUsagePublisher } from './usage/publisher.ts';
 
 export interface RunningEdge {
   readonly app: FastifyInstance;
@@ -44,16 +51,26 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     // Clients that join a base URL ending in '/' with a path starting with '/' still reach the route.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
-  const services = await openEdgeServices(config, { busName: edgeId, logger: app.log });
-  const { context } = services;
-  const { keys, teams, models } = context;
-  const batchThread = config.BATCH_RUNNER
-    ? startBatchThread({
-        entry: new URL('./batches/batch-thread.ts', import.meta.url),
-        workerData: { config, busName: `${edgeId}-batches`, interactive: context.interactive.shared } satisfies BatchThreadData,
-        logger: app.log,
-      })
-    : undefined;
+  const bus = await connectBus({ servers: config.NATS_URL, name: edgeId, prefix: config.CORRAL_PREFIX, ownerId: edgeId });
+  configureBlobBucket(bus, { maxBucketBytes: config.BLOB_BUCKET_MAX_BYTES });
+  configureFileStore(bus, { maxBucketBytes: config.FILES_BUCKET_MAX_BYTES });
+  const fleet = new FleetTable();
+  fleet.start(bus);
+  const dispatcher = new Dispatcher(bus, fleet, {
+    acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
+    idleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
+    retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+    logger: app.log,
+  });
+  const keys = config.AUTH_DISABLED ? undefined : createKeyTable(bus, { onInvalid: (hash) => app.log.warn({ hash: hash.slice(0, 8) }, 'ignored an invalid key record') });
+  const teams = config.AUTH_DISABLED ? undefined : createTeamTable(bus, { onInvalid: (id) => app.log.warn({ teamId: id }, 'ignored an invalid team record') });
+  const models = createModelTable(bus, { onInvalid: (key) => app.log.warn({ key }, 'ignored an invalid model config') });
+  const usage = createUsagePublisher(bus, { logger: app.log });
+  // Serve only once the replicated configuration is in memory, so no valid key is refused at boot.
+  await Promise.all([keys?.ready, teams?.ready, models.ready]);
+  const batches = await openBatchTable({ bus, config, logger: app.log });
+  const context: EdgeContext = { config, bus, fleet, dispatcher, keys, teams, models, batches, usage, limits: new RateLimiter(), interactive: new InteractiveLoad(config.BATCH_YIELD_UTILIZATION), logger: app.log };
+  const batchRunners = startBatchRunners(context, usage);
 
   // No OpenAI DELETE takes a body: SDKs that send `Content-Type: application/json` with an empty one are not refused.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
@@ -79,8 +96,14 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     url,
     async close() {
       await app.close();
-      await batchThread?.stop();
-      await services.close();
+      await batchRunners.stop();
+      batches.close();
+      fleet.stop();
+      await usage.flush(5000);
+      keys?.close();
+      teams?.close();
+      models.close();
+      await bus.drain();
     },
   };
 }

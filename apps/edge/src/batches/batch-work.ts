@@ -25,19 +25,19 @@ export async function openBatchTable(context: Pick<EdgeContext, 'bus' | 'config'
 }
 
 /**
- * The edge's share of batch work (run in its batch thread, batch-thread.ts): the runners that
- * validate, execute and finalize batches from the shared queues (any edge may run any batch; together
- * they share it). `mayStart` says when interactive requests want the machine more than batch lines do.
+ * The edge's share of batch work — unless BATCH_RUNNER is off: the runners that validate, execute
+ * and finalize batches from the shared queues (any edge may run any batch; together they share it).
  */
-export function startBatchRunners(context: EdgeContext, usage: UnitUsage, mayStart: () => boolean): BatchRunners {
+export function startBatchRunners(context: EdgeContext, usage: UnitUsage): BatchRunners {
   const { bus, config, logger, batches: table } = context;
+  if (!config.BATCH_RUNNER) return { stop: async () => undefined };
 
   const dispatcher = new EmbedCoalescer(context.dispatcher, { maxInputs: config.BATCH_EMBED_MAX_INPUTS });
   const lines = new LineRunner({ ...context, dispatcher });
   const units = new UnitRunner(
     { bus, batches: table, lines, usage, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target),
       servingWorkers: (model) => availableWorkers(context.fleet, context.models.resolve(model).target),
-      mayStart, logger },
+      mayStart: () => context.interactive.batchMayStart(), logger },
     { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, embedCallsPerWorker: config.BATCH_EMBED_CALLS_PER_WORKER, ackWaitMs: config.BATCH_ACK_WAIT_MS },
   );
   const control = new ControlRunner({
