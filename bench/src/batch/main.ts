@@ -33,22 +33,30 @@ interface Processes {
   pids: Map<number, Kind>;
 }
 
-/** Cores each kind of process used between two snapshots. */
-function coresByKind(processes: Processes, before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+/** Per kind of process between two snapshots: cores used, and cores' worth of time spent runnable but waiting for a CPU. */
+interface KindCpu {
+  cores: Record<string, number>;
+  waiting: Record<string, number>;
+}
+
+function cpuByKind(processes: Processes, before: CpuSnapshot, after: CpuSnapshot): KindCpu {
   const use = cpuBetween(before, after);
   const cores: Record<string, number> = {};
+  const waiting: Record<string, number> = {};
   for (const [pid, ms] of use.processMs) {
     const kind = processes.pids.get(pid) ?? 'other';
     cores[kind] = (cores[kind] ?? 0) + ms / use.wallMs;
+    waiting[kind] = (waiting[kind] ?? 0) + (use.waitMs.get(pid) ?? 0) / use.wallMs;
   }
   cores.foreign = use.foreignCores;
-  return Object.fromEntries(Object.entries(cores).map(([kind, value]) => [kind, round(value, 2)]));
+  const rounded = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([kind, value]) => [kind, round(value, 3)]));
+  return { cores: rounded(cores), waiting: rounded(waiting) };
 }
 
-async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T; cores: Record<string, number> }> {
+async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T } & KindCpu> {
   const before = snapshot(processes.pids.keys());
   const result = await work();
-  return { result, cores: coresByKind(processes, before, snapshot(processes.pids.keys())) };
+  return { result, ...cpuByKind(processes, before, snapshot(processes.pids.keys())) };
 }
 
 interface CorralRun {
@@ -73,6 +81,8 @@ interface Window {
   batch: boolean;
   result: PhaseResult;
   cores: Record<string, number>;
+  /** Cores' worth of run-queue wait per kind of process: CPU time wanted and not had at once. */
+  waiting: Record<string, number>;
   /** Batch inputs finished during the window (with a batch). */
   batchInputsPerSecond?: number;
   batchStillRunning?: boolean;
@@ -94,7 +104,7 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
   try {
     for (let index = 0; index < options.rounds; index++) {
       const alone = await measured(processes, () => runPhase(pool, target, phase));
-      windows.push({ batch: false, result: alone.result, cores: alone.cores });
+      windows.push({ batch: false, result: alone.result, cores: alone.cores, waiting: alone.waiting });
       console.error(`round ${index + 1}: without a batch, TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms`);
 
       const created = await client.create(fileId);
@@ -115,6 +125,7 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
         batch: true,
         result: beside.result,
         cores: beside.cores,
+        waiting: beside.waiting,
         batchInputsPerSecond: round(((after.request_counts.completed - countedFrom) * options.inputsPerLine) / windowSeconds, 2),
         batchStillRunning: !isTerminal(after),
       });
@@ -240,6 +251,7 @@ async function main(): Promise<void> {
           batchInputsPerSecond: window.batchInputsPerSecond,
           batchStillRunning: window.batchStillRunning,
           cores: window.cores,
+          waiting: window.waiting,
         })),
       },
     };
