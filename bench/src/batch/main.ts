@@ -189,7 +189,7 @@ async function main(): Promise<void> {
       accounting: { databaseUrl: options.databaseUrl, env: USAGE_ROOM },
       edgeEnv: { LOG_LEVEL: 'warn', ...USAGE_ROOM, ...FILES_ROOM },
       removeBusState: true,
-      ...(profileDir ? { nodeArgs: { edge: profileArgs(profileDir, 'edge-batch'), worker: profileArgs(profileDir, 'worker-batch-${pid}') } } : {}),
+      ...(profileDir ? { nodeArgs: { edge: profileArgs(profileDir, 'edge-batch'), worker: profileArgs(profileDir, 'worker-batch-${pid}'), accounting: profileArgs(profileDir, 'accounting-batch') } } : {}),
     });
     const apiKey = await stack.createKey('bench batch');
     const client = new BatchClient(stack.edgeUrl, apiKey);

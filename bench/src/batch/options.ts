@@ -26,7 +26,7 @@ export interface BatchBenchOptions {
   rounds: number;
   databaseUrl: string;
   out: string;
-  /** Writes CPU profiles of the edge and the workers here (see `pnpm --filter @corral/bench profile`). */
+  /** Writes CPU profiles of the edge, the workers, accounting and the emulators here (see `pnpm --filter @corral/bench profile`). */
   profileDir: string | undefined;
 }
 
@@ -51,7 +51,7 @@ straight to the emulators' /api/embed; then streamed chat users' TTFT without an
   --quick               5 000 lines, 5 s windows, one round
   --database-url URL    Postgres for accounting (default postgres://postgres@127.0.0.1:5432/corral_bench_batch, dropped afterwards)
   --out FILE            JSON report (default bench/results/batch-latest.json)
-  --profile DIR         CPU-profile the edge, the workers and the emulators into DIR`;
+  --profile DIR         CPU-profile the edge, the workers, accounting and the emulators into DIR`;
 
 export function parseBatchBenchOptions(argv: readonly string[]): BatchBenchOptions {
   const { values } = parseArgs({

@@ -1,9 +1,10 @@
-import { apiKeys, mergeHistogramsSql, models, packHistogram, teamSpend, teams, usage, usageDaily, usageHourly, usageTeamDaily, usageTeamHourly, type Db } from '@corral/db';
+import { apiKeys, mergeHistogramsSql, models, packHistogram, teamSpend, teams, usageDaily, usageHourly, usageTeamDaily, usageTeamHourly, type Db } from '@corral/db';
 import { sanitizeUsageEvent, type UsageEvent } from '@corral/protocol';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { costUsd, moneyText, type Prices } from './cost.ts';
 import { dayStart, hourStart, monthStart } from './periods.ts';
 import { rollUp, rollUpTeams, type RollupMetrics, type RollupRow, type TeamRollupRow } from './rollup.ts';
+import { insertUsageRows } from './usage-rows.ts';
 
 export interface IngestResult {
   inserted: number;
@@ -37,37 +38,32 @@ export async function ingestUsage(db: Db, batch: UsageEvent[]): Promise<IngestRe
     const teamOfKey = await keyTeams(transaction, events);
     const teamOf = (keyId: string | null) => (keyId === null ? null : (teamOfKey.get(keyId) ?? null));
 
-    const inserted = await transaction
-      .insert(usage)
-      .values(
-        priced.map(({ event, costUsd: cost }) => ({
-          requestId: event.requestId,
-          keyId: event.keyId,
-          teamId: teamOf(event.keyId),
-          alias: event.alias,
-          model: event.model,
-          endpoint: event.endpoint,
-          stream: event.stream,
-          status: event.status,
-          httpStatus: event.httpStatus,
-          errorCode: event.errorCode ?? null,
-          promptTokens: event.promptTokens,
-          completionTokens: event.completionTokens,
-          ttftMs: event.ttftMs ?? null,
-          durationMs: event.durationMs,
-          loadDurationNs: event.loadDurationNs ?? null,
-          promptEvalDurationNs: event.promptEvalDurationNs ?? null,
-          evalDurationNs: event.evalDurationNs ?? null,
-          workerId: event.workerId ?? null,
-          startedAt: new Date(event.startedAt),
-          finishedAt: new Date(event.finishedAt),
-          costUsd: moneyText(cost),
-        })),
-      )
-      .onConflictDoNothing({ target: usage.requestId })
-      .returning({ requestId: usage.requestId });
-
-    const insertedIds = new Set(inserted.map((row) => row.requestId));
+    const insertedIds = await insertUsageRows(
+      transaction,
+      priced.map(({ event, costUsd: cost }) => ({
+        requestId: event.requestId,
+        keyId: event.keyId,
+        teamId: teamOf(event.keyId),
+        alias: event.alias,
+        model: event.model,
+        endpoint: event.endpoint,
+        stream: event.stream,
+        status: event.status,
+        httpStatus: event.httpStatus,
+        errorCode: event.errorCode ?? null,
+        promptTokens: event.promptTokens,
+        completionTokens: event.completionTokens,
+        ttftMs: event.ttftMs ?? null,
+        durationMs: event.durationMs,
+        loadDurationNs: event.loadDurationNs ?? null,
+        promptEvalDurationNs: event.promptEvalDurationNs ?? null,
+        evalDurationNs: event.evalDurationNs ?? null,
+        workerId: event.workerId ?? null,
+        startedAt: new Date(event.startedAt).toISOString(),
+        finishedAt: new Date(event.finishedAt).toISOString(),
+        costUsd: moneyText(cost),
+      })),
+    );
     const fresh = priced.filter(({ event }) => insertedIds.has(event.requestId));
     // Rollups group by key, so a row's team is its key's.
     const hourly = rollUp(fresh, hourStart).map((row) => ({ ...row, teamId: teamOf(row.keyId) }));
