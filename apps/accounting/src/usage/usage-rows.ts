@@ -1,63 +1,25 @@
 import { usage, type Db } from '@corral/db';
-import { getTableConfig } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 
 /** The database or a transaction on it. */
 type Executor = Pick<Db, 'execute'>;
 
-/** One row of the usage table as ingestion writes it (timestamps as ISO text, cost as numeric text). */
-export interface UsageRow {
-  requestId: string;
-  keyId: string | null;
-  teamId: string | null;
-  alias: string;
-  model: string;
-  endpoint: string;
-  stream: boolean;
-  status: string;
-  httpStatus: number;
-  errorCode: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  ttftMs: number | null;
-  durationMs: number;
-  loadDurationNs: number | null;
-  promptEvalDurationNs: number | null;
-  evalDurationNs: number | null;
-  workerId: string | null;
-  startedAt: string;
-  finishedAt: string;
-  costUsd: string;
-}
+type Inserted = typeof usage.$inferInsert;
 
-/** The columns written, in order, with the Postgres type each array is read as. */
-const COLUMNS: ReadonlyArray<readonly [keyof UsageRow, string]> = [
-  ['requestId', 'text'],
-  ['keyId', 'uuid'],
-  ['teamId', 'uuid'],
-  ['alias', 'text'],
-  ['model', 'text'],
-  ['endpoint', 'text'],
-  ['stream', 'boolean'],
-  ['status', 'text'],
-  ['httpStatus', 'integer'],
-  ['errorCode', 'text'],
-  ['promptTokens', 'integer'],
-  ['completionTokens', 'integer'],
-  ['ttftMs', 'double precision'],
-  ['durationMs', 'double precision'],
-  ['loadDurationNs', 'bigint'],
-  ['promptEvalDurationNs', 'bigint'],
-  ['evalDurationNs', 'bigint'],
-  ['workerId', 'text'],
-  ['startedAt', 'timestamptz'],
-  ['finishedAt', 'timestamptz'],
-  ['costUsd', 'numeric'],
-];
+/**
+ * One row of the usage table as ingestion writes it: every column but the ones Postgres fills in
+ * (`id`, `inserted_at`), none left out, timestamps as ISO text.
+ */
+export type UsageRow = Required<Omit<Inserted, 'id' | 'insertedAt' | 'startedAt' | 'finishedAt'>> & { startedAt: string; finishedAt: string };
 
-/** Column names as the schema spells them (the table's own definition, not a second copy). */
-const columnNames = new Map(Object.entries(usage).flatMap(([key, column]) => (column && typeof column === 'object' && 'name' in column && typeof column.name === 'string' ? [[key, column.name] as const] : [])));
-const tableName = getTableConfig(usage).name;
+/** The columns written, each with the schema's own name and SQL type (an array of it is what unnest reads). */
+const WRITTEN = Object.entries(getTableColumns(usage))
+  .filter(([key]) => key !== 'id' && key !== 'insertedAt')
+  .map(([key, column]) => ({ key: key as keyof UsageRow, name: column.name, type: column.getSQLType() }));
+
+const TABLE = sql.identifier(getTableName(usage));
+const NAMES = sql.join(WRITTEN.map(({ name }) => sql.identifier(name)), sql`, `);
+const REQUEST_ID = sql.identifier(usage.requestId.name);
 
 /**
  * Inserts usage rows as one column array per field (`INSERT … SELECT FROM unnest(…)`), skipping
@@ -67,19 +29,12 @@ const tableName = getTableConfig(usage).name;
  */
 export async function insertUsageRows(transaction: Executor, rows: readonly UsageRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const names = sql.raw(COLUMNS.map(([key]) => `"${columnName(key)}"`).join(', '));
   const arrays = sql.join(
-    COLUMNS.map(([key, type]) => sql`${sql.param(rows.map((row) => row[key]))}::${sql.raw(type)}[]`),
+    WRITTEN.map(({ key, type }) => sql`${sql.param(rows.map((row) => row[key]))}::${sql.raw(type)}[]`),
     sql`, `,
   );
   const result = await transaction.execute<{ request_id: string }>(
-    sql`INSERT INTO ${sql.identifier(tableName)} (${names}) SELECT * FROM unnest(${arrays}) ON CONFLICT (${sql.raw(`"${columnName('requestId')}"`)}) DO NOTHING RETURNING ${sql.raw(`"${columnName('requestId')}"`)} AS request_id`,
+    sql`INSERT INTO ${TABLE} (${NAMES}) SELECT * FROM unnest(${arrays}) ON CONFLICT (${REQUEST_ID}) DO NOTHING RETURNING ${REQUEST_ID} AS request_id`,
   );
   return new Set(result.rows.map((row) => row.request_id));
-}
-
-function columnName(key: keyof UsageRow): string {
-  const name = columnNames.get(key);
-  if (!name) throw new Error(`the usage table has no column for ${key}`);
-  return name;
 }
