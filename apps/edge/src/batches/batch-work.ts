@@ -4,12 +4,14 @@ import { BatchSweeper } from './batch-sweeper.ts';
 import { BatchTable } from './batch-table.ts';
 import { ControlRunner } from './control-runner.ts';
 import { EmbedCoalescer } from './embed-coalescer.ts';
-import { availableWorkers, idleSlots } from '../fleet/router.ts';
+import { availableWorkers, fleetServesInteractive, idleSlots, servingSlots } from '../fleet/router.ts';
 import { LineRunner } from './line-runner.ts';
 import { UnitRunner, type UnitUsage } from './unit-runner.ts';
 
 /** Room left in a unit's NATS message for everything but the line bodies. */
 const UNIT_ENVELOPE_BYTES = 64 * 1024;
+/** How long after its last interactive request this edge still counts users as being served. */
+const INTERACTIVE_LINGER_MS = 1000;
 
 export interface BatchRunners {
   stop(): Promise<void>;
@@ -37,8 +39,10 @@ export function startBatchRunners(context: EdgeContext, usage: UnitUsage): Batch
   const units = new UnitRunner(
     { bus, batches: table, lines, usage, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target),
       servingWorkers: (model) => availableWorkers(context.fleet, context.models.resolve(model).target),
+      servingSlots: (model) => servingSlots(context.fleet, context.models.resolve(model).target),
+      interactiveNearby: () => context.interactive.servedWithin(INTERACTIVE_LINGER_MS) || fleetServesInteractive(context.fleet),
       mayStart: () => context.interactive.batchMayStart(), logger },
-    { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, embedCallsPerWorker: config.BATCH_EMBED_CALLS_PER_WORKER, ackWaitMs: config.BATCH_ACK_WAIT_MS },
+    { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, embedCallsPerWorker: config.BATCH_EMBED_CALLS_PER_WORKER, shareBesideInteractive: config.BATCH_SHARE_BESIDE_INTERACTIVE, ackWaitMs: config.BATCH_ACK_WAIT_MS },
   );
   const control = new ControlRunner({
     bus,

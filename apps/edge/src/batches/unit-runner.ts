@@ -16,6 +16,12 @@ export interface UnitRunnerOptions {
   embedGroupInputs: number;
   /** Coalesced embed calls kept in flight per worker serving the model. */
   embedCallsPerWorker: number;
+  /**
+   * While users are being served, the share of the serving workers' batch capacity (their slots, or
+   * for embeddings their coalesced calls) batch work may hold: 1 holds all of it, and at least one
+   * line or call always runs.
+   */
+  shareBesideInteractive: number;
   ackWaitMs: number;
 }
 
@@ -31,6 +37,10 @@ export interface UnitRunnerDeps {
   idleSlots: (model: string) => number;
   /** Workers that could take a job for the model now (an alias is resolved first). */
   servingWorkers: (model: string) => number;
+  /** Parallel slots of the workers that could take a job for the model now, busy or not. */
+  servingSlots: (model: string) => number;
+  /** True while users are being served (on this edge or, by the workers' heartbeats, anywhere). */
+  interactiveNearby: () => boolean;
   /** False while interactive requests need this edge's event loop more than batch lines do. */
   mayStart: () => boolean;
   logger: FastifyBaseLogger;
@@ -67,8 +77,10 @@ export class UnitRunner {
   private loop: Promise<void> | undefined;
   /** Units whose lines are not all started yet: while one waits for capacity, no other unit is pulled. */
   private starving = 0;
-  /** Embeddings groups started whose lines are not all answered: each is about one /api/embed call. */
+  /** Embeddings groups started (or about to be) whose lines are not all answered: each is about one /api/embed call. */
   private embedGroupsInFlight = 0;
+  /** Lines of other endpoints started (or about to be) and not answered: one per group. */
+  private linesInFlight = 0;
 
   constructor(
     private readonly deps: UnitRunnerDeps,
@@ -172,8 +184,12 @@ export class UnitRunner {
     const embeds = batch.endpoint === '/v1/embeddings';
     try {
       for (const group of groups) {
-        let starting = await this.waitForCapacity(modelOf(group[0]!), embeds, stopped, signal);
-        if (signal.aborted) break;
+        const reserved = await this.reserveCapacity(modelOf(group[0]!), embeds, stopped, signal);
+        if (signal.aborted) {
+          if (reserved) this.release(embeds);
+          break;
+        }
+        let starting = reserved;
         const started: Array<Promise<LineResult>> = [];
         for (const [index, line] of group.entries()) {
           if (starting && index > 0 && index % STARTS_PER_TURN === 0) {
@@ -194,10 +210,7 @@ export class UnitRunner {
           results.push(result);
           started.push(result);
         }
-        if (embeds && started.length > 0) {
-          this.embedGroupsInFlight++;
-          void Promise.allSettled(started).then(() => this.embedGroupsInFlight--);
-        }
+        if (reserved) void Promise.allSettled(started).then(() => this.release(embeds));
         // The coalescer sends the group after a turn without new members (the next turn or the one
         // after, as its look and this loop take turns); only then does the fleet table count it.
         await nextTurn();
@@ -238,19 +251,43 @@ export class UnitRunner {
 
   /**
    * Waits for a free slot for the model (for an embeddings group, also for room among the calls kept
-   * in flight per worker); false when the batch stopped (or the edge is stopping) first.
+   * in flight per worker), and holds its place among the groups (or lines) in flight at once, before
+   * any other unit looks: units waiting side by side would otherwise all see the same room. False
+   * when the batch stopped (or the edge is stopping) first; a place held is given up with `release`.
    */
-  private async waitForCapacity(model: string, embeds: boolean, stopped: () => boolean, signal: AbortSignal): Promise<boolean> {
+  private async reserveCapacity(model: string, embeds: boolean, stopped: () => boolean, signal: AbortSignal): Promise<boolean> {
     while (!signal.aborted) {
       if (stopped()) return false;
-      if (this.deps.idleSlots(model) > 0 && (!embeds || this.embedCallRoom(model)) && this.deps.mayStart()) return true;
+      if (this.deps.idleSlots(model) > 0 && (!embeds || this.embedCallRoom(model)) && this.withinShare(model, embeds) && this.deps.mayStart()) {
+        if (embeds) this.embedGroupsInFlight++;
+        else this.linesInFlight++;
+        return true;
+      }
       await sleep(CAPACITY_POLL_MS, undefined, { signal }).catch(() => undefined);
     }
     return false;
   }
 
+  private release(embeds: boolean): void {
+    if (embeds) this.embedGroupsInFlight--;
+    else this.linesInFlight--;
+  }
+
   private embedCallRoom(model: string): boolean {
     return this.embedGroupsInFlight < this.options.embedCallsPerWorker * this.deps.servingWorkers(model);
+  }
+
+  /**
+   * Beside users, batch work keeps to its share of the fleet: every process on a host (and the GPU)
+   * it shares with interactive jobs slows those jobs down in proportion to the batch's rate, not only
+   * when slots run out (BENCHMARKS.md measures it). Alone, a batch takes everything.
+   */
+  private withinShare(model: string, embeds: boolean): boolean {
+    const { shareBesideInteractive: share } = this.options;
+    if (share >= 1 || !this.deps.interactiveNearby()) return true;
+    const capacity = embeds ? this.options.embedCallsPerWorker * this.deps.servingWorkers(model) : this.deps.servingSlots(model);
+    const held = embeds ? this.embedGroupsInFlight : this.linesInFlight;
+    return held < Math.max(1, Math.floor(share * capacity));
   }
 
   /** Publishes the unit's usage and stores its part; undefined when the edge is stopping first. */

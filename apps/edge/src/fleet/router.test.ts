@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, type Heartbeat } from '@corral/protocol';
 import { describe, expect, it } from 'vitest';
 import { FleetTable, SWEEP_INTERVAL_MS } from './fleet-table.ts';
-import { availableWorkers, idleSlots, routeModel, spareSlots } from './router.ts';
+import { availableWorkers, fleetServesInteractive, idleSlots, routeModel, servingSlots, spareSlots } from './router.ts';
 
 function heartbeat(workerId: string, overrides: Partial<Heartbeat> = {}, models: { name: string; loaded?: boolean }[] = [{ name: 'llama3.2:latest' }]): Heartbeat {
   return {
@@ -89,6 +89,27 @@ describe('routeModel', () => {
     expect(idleSlots(fleet, 'llama3.2')).toBe(1);
     expect(availableWorkers(fleet, 'qwen3')).toBe(1);
     expect(availableWorkers(fleet, 'mistral')).toBe(0);
+  });
+
+  it('counts the serving workers\' slots busy or not, and only theirs', () => {
+    const fleet = fleetOf(
+      heartbeat('busy', { inflight: 6 }),
+      heartbeat('small', { capacity: 2 }),
+      heartbeat('full', { inflight: 16 }),
+      heartbeat('unhealthy', { upstreamHealthy: false }),
+      heartbeat('other-model', {}, [{ name: 'qwen3:latest' }]),
+    );
+    expect(servingSlots(fleet, 'llama3.2')).toBe(4 + 2);
+    expect(servingSlots(fleet, 'qwen3')).toBe(4);
+    expect(servingSlots(fleet, 'mistral')).toBe(0);
+  });
+
+  it('sees users served anywhere on the fleet from the heartbeats: interactive jobs are those in flight beyond the batch ones', () => {
+    expect(fleetServesInteractive(fleetOf(heartbeat('a'), heartbeat('b', { inflight: 3, batchInflight: 3 })))).toBe(false);
+    expect(fleetServesInteractive(fleetOf(heartbeat('a'), heartbeat('b', { inflight: 3, batchInflight: 2 })))).toBe(true);
+    // A worker of an older version reports no batch jobs apart: all its jobs count as interactive.
+    expect(fleetServesInteractive(fleetOf(heartbeat('a', { inflight: 1 })))).toBe(true);
+    expect(fleetServesInteractive(fleetOf())).toBe(false);
   });
 
   it('counts jobs sent since the last heartbeat so a burst spreads across equal workers', () => {

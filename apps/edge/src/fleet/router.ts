@@ -76,6 +76,25 @@ export function spareSlots(fleet: FleetTable, model: string): number {
   return spare;
 }
 
+/** Parallel slots (`capacity`) of the workers that could take a job for the model now, busy or not. */
+export function servingSlots(fleet: FleetTable, model: string): number {
+  let slots = 0;
+  forEachAvailable(fleet, model, (worker) => (slots += worker.heartbeat.capacity));
+  return slots;
+}
+
+/**
+ * Whether any worker ran interactive jobs at its last heartbeat, whichever edge sent them: the
+ * fleet-wide sign that users are being served (this edge's own requests it knows at once).
+ */
+export function fleetServesInteractive(fleet: FleetTable): boolean {
+  for (const worker of fleet.live()) {
+    const { inflight, batchInflight = 0 } = worker.heartbeat;
+    if (inflight > batchInflight) return true;
+  }
+  return false;
+}
+
 /** Workers that could take a job for the model now (routeModel's candidates, counted). */
 export function availableWorkers(fleet: FleetTable, model: string): number {
   let count = 0;

@@ -28,4 +28,16 @@ describe('InteractiveLoad', () => {
     load.end();
     expect(load.inFlight).toBe(0);
   });
+
+  it('counts users as being served while a request is in flight and for a moment after the last one ended', async () => {
+    const load = new InteractiveLoad();
+    expect(load.servedWithin(1000)).toBe(false);
+    load.begin();
+    await sleep(30);
+    expect(load.servedWithin(10)).toBe(true);
+    load.end();
+    expect(load.servedWithin(60_000)).toBe(true);
+    await sleep(30);
+    expect(load.servedWithin(10)).toBe(false);
+  });
 });

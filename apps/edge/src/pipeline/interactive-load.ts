@@ -13,6 +13,8 @@ export class InteractiveLoad {
   private sample: EventLoopUtilization = performance.eventLoopUtilization();
   private sampledAt = performance.now();
   private recent = 0;
+  /** When the last interactive request ended (performance.now()), or -Infinity before the first. */
+  private lastEndedAt = Number.NEGATIVE_INFINITY;
 
   /**
    * @param yieldAbove the loop utilization above which batch work waits while a user is served
@@ -26,6 +28,16 @@ export class InteractiveLoad {
 
   end(): void {
     this.active--;
+    this.lastEndedAt = performance.now();
+  }
+
+  /**
+   * Whether a user is being served now or was within the last `ms`: chat users send their next
+   * request a moment after the last answer, and batch work that surged in every such gap would
+   * meet the next request's first token.
+   */
+  servedWithin(ms: number): boolean {
+    return this.active > 0 || performance.now() - this.lastEndedAt < ms;
   }
 
   get inFlight(): number {
