@@ -23,6 +23,10 @@ const FILES_ROOM = { FILES_BUCKET_MAX_BYTES: String(4 * 1024 ** 3) };
 /** A batch that has not ended by then is reported as stuck rather than waited for forever. */
 const BATCH_TIMEOUT_MS = 20 * 60_000;
 const PROBE_INPUTS = 16_384;
+/** The machine counts as quiet below this many busy cores over a second (an idle stack uses a few hundredths). */
+const QUIET_CORES = 0.15;
+/** Longest wait for a quiet machine before a window without a batch starts anyway (and says so). */
+const SETTLE_MAX_MS = 60_000;
 
 // Node fills in `${pid}` itself: each worker writes its own profile.
 const profileArgs = (directory: string, name: string) => ['--cpu-prof', `--cpu-prof-dir=${directory}`, `--cpu-prof-name=${name}.cpuprofile`];
@@ -59,6 +63,23 @@ async function measured<T>(processes: Processes, work: () => Promise<T>): Promis
   return { result, ...cpuByKind(processes, before, snapshot(processes.pids.keys())) };
 }
 
+/**
+ * Waits until the whole machine is quiet for a second: a batch's aftermath (accounting still storing
+ * its usage, Postgres vacuuming after it, the lines of a cancelled batch finishing) must not land in
+ * a window that is meant to be without a batch. Returns the seconds waited and whether it got quiet.
+ */
+async function settle(processes: Processes): Promise<{ seconds: number; quiet: boolean; busyCores: number }> {
+  const startedAt = performance.now();
+  let busyCores = Number.POSITIVE_INFINITY;
+  while (performance.now() - startedAt < SETTLE_MAX_MS) {
+    const before = snapshot(processes.pids.keys());
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    busyCores = cpuBetween(before, snapshot(processes.pids.keys())).machineBusyCores;
+    if (busyCores < QUIET_CORES) return { seconds: round((performance.now() - startedAt) / 1000, 1), quiet: true, busyCores: round(busyCores, 3) };
+  }
+  return { seconds: round((performance.now() - startedAt) / 1000, 1), quiet: false, busyCores: round(busyCores, 3) };
+}
+
 interface CorralRun {
   seconds: number;
   inputsPerSecond: number;
@@ -86,6 +107,8 @@ interface Window {
   /** Batch inputs finished during the window (with a batch). */
   batchInputsPerSecond?: number;
   batchStillRunning?: boolean;
+  /** Before a window without a batch: how long the machine took to get quiet. */
+  settled?: { seconds: number; quiet: boolean; busyCores: number };
 }
 
 async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKey: string, client: BatchClient, fileId: string, processes: Processes): Promise<Window[]> {
@@ -103,9 +126,10 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
   const windows: Window[] = [];
   try {
     for (let index = 0; index < options.rounds; index++) {
+      const settled = await settle(processes);
       const alone = await measured(processes, () => runPhase(pool, target, phase));
-      windows.push({ batch: false, result: alone.result, cores: alone.cores, waiting: alone.waiting });
-      console.error(`round ${index + 1}: without a batch, TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms`);
+      windows.push({ batch: false, result: alone.result, cores: alone.cores, waiting: alone.waiting, settled });
+      console.error(`round ${index + 1}: without a batch (after ${settled.seconds} s to a ${settled.quiet ? 'quiet' : 'still busy'} machine, ${settled.busyCores} cores), TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms`);
 
       const created = await client.create(fileId);
       const started = await client.waitFor(created.id, (batch) => batch.request_counts.completed > 0);
@@ -153,6 +177,7 @@ function ttftSummary(windows: readonly Window[], withBatch: boolean) {
     errors: chosen.reduce((total, window) => total + window.result.errors, 0),
     requestsPerSecond: round(chosen.reduce((total, window) => total + window.result.requestsPerSecond, 0) / Math.max(1, chosen.length), 2),
     ttftP50: round(ttft.p50, 2),
+    ttftP90: round(ttft.p90, 2),
     ttftP99: round(ttft.p99, 2),
     latencyP50: round(latency.p50, 2),
     latencyP99: round(latency.p99, 2),
@@ -250,6 +275,7 @@ async function main(): Promise<void> {
           ttftP99: round(summarize(window.result.ttfts).p99, 2),
           batchInputsPerSecond: window.batchInputsPerSecond,
           batchStillRunning: window.batchStillRunning,
+          settled: window.settled,
           cores: window.cores,
           waiting: window.waiting,
         })),
