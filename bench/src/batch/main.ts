@@ -71,13 +71,14 @@ async function measured<T>(processes: Processes, work: () => Promise<T>): Promis
 async function settle(processes: Processes): Promise<{ seconds: number; quiet: boolean; busyCores: number }> {
   const startedAt = performance.now();
   let busyCores = Number.POSITIVE_INFINITY;
-  while (performance.now() - startedAt < SETTLE_MAX_MS) {
+  let quiet = false;
+  while (!quiet && performance.now() - startedAt < SETTLE_MAX_MS) {
     const before = snapshot(processes.pids.keys());
     await new Promise((resolve) => setTimeout(resolve, 1000));
     busyCores = cpuBetween(before, snapshot(processes.pids.keys())).machineBusyCores;
-    if (busyCores < QUIET_CORES) return { seconds: round((performance.now() - startedAt) / 1000, 1), quiet: true, busyCores: round(busyCores, 3) };
+    quiet = busyCores < QUIET_CORES;
   }
-  return { seconds: round((performance.now() - startedAt) / 1000, 1), quiet: false, busyCores: round(busyCores, 3) };
+  return { seconds: round((performance.now() - startedAt) / 1000, 1), quiet, busyCores: round(busyCores, 3) };
 }
 
 interface CorralRun {

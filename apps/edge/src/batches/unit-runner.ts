@@ -258,7 +258,8 @@ export class UnitRunner {
   private async reserveCapacity(model: string, embeds: boolean, stopped: () => boolean, signal: AbortSignal): Promise<boolean> {
     while (!signal.aborted) {
       if (stopped()) return false;
-      if (this.deps.idleSlots(model) > 0 && (!embeds || this.embedCallRoom(model)) && this.withinShare(model, embeds) && this.deps.mayStart()) {
+      const held = embeds ? this.embedGroupsInFlight : this.linesInFlight;
+      if (this.deps.idleSlots(model) > 0 && held < this.heldLimit(model, embeds) && this.deps.mayStart()) {
         if (embeds) this.embedGroupsInFlight++;
         else this.linesInFlight++;
         return true;
@@ -273,21 +274,19 @@ export class UnitRunner {
     else this.linesInFlight--;
   }
 
-  private embedCallRoom(model: string): boolean {
-    return this.embedGroupsInFlight < this.options.embedCallsPerWorker * this.deps.servingWorkers(model);
-  }
-
   /**
-   * Beside users, batch work keeps to its share of the fleet: every process on a host (and the GPU)
-   * it shares with interactive jobs slows those jobs down in proportion to the batch's rate, not only
+   * Embeddings groups (coalesced calls) or lines this runner may hold in flight now. Embeddings keep
+   * to the calls allowed per serving worker; other lines are bound only by the free slots. Beside
+   * users, batch work also keeps to its share of the fleet: every process on a host (and the GPU) it
+   * shares with interactive jobs slows those jobs down in proportion to the batch's rate, not only
    * when slots run out (BENCHMARKS.md measures it). Alone, a batch takes everything.
    */
-  private withinShare(model: string, embeds: boolean): boolean {
+  private heldLimit(model: string, embeds: boolean): number {
+    const calls = embeds ? this.options.embedCallsPerWorker * this.deps.servingWorkers(model) : Number.POSITIVE_INFINITY;
     const { shareBesideInteractive: share } = this.options;
-    if (share >= 1 || !this.deps.interactiveNearby()) return true;
-    const capacity = embeds ? this.options.embedCallsPerWorker * this.deps.servingWorkers(model) : this.deps.servingSlots(model);
-    const held = embeds ? this.embedGroupsInFlight : this.linesInFlight;
-    return held < Math.max(1, Math.floor(share * capacity));
+    if (share >= 1 || !this.deps.interactiveNearby()) return calls;
+    const capacity = embeds ? calls : this.deps.servingSlots(model);
+    return Math.min(calls, Math.max(1, Math.floor(share * capacity)));
   }
 
   /** Publishes the unit's usage and stores its part; undefined when the edge is stopping first. */
