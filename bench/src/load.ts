@@ -46,7 +46,12 @@ export interface PhaseResult {
   latencies: number[];
   /** ms from sending the request to the first content token (the whole response when not streamed). */
   ttfts: number[];
+  /** Each request's [sent, first content, last byte], on CLOCK_MONOTONIC in ms (what `perf record -k CLOCK_MONOTONIC` stamps). */
+  timings: Array<[number, number, number]>;
 }
+
+/** performance.now() + this = CLOCK_MONOTONIC in ms (process.hrtime reads that clock). */
+const monotonicOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 
 /** A keep-alive connection pool per target, with a connection for every virtual user. */
 export function openPool(origin: string, connections: number): Pool {
@@ -153,5 +158,6 @@ export async function runPhase(pool: Pool, target: Target, phase: Phase, hooks: 
     requestsPerSecond: windowMs > 0 ? (completedInWindow * 1000) / windowMs : 0,
     latencies: samples.map((sample) => sample.finishedAt - sample.startedAt),
     ttfts: samples.map((sample) => sample.firstContentAt - sample.startedAt),
+    timings: samples.map((sample) => [sample.startedAt + monotonicOffsetMs, sample.firstContentAt + monotonicOffsetMs, sample.finishedAt + monotonicOffsetMs]),
   };
 }

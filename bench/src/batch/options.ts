@@ -28,6 +28,8 @@ export interface BatchBenchOptions {
   out: string;
   /** Writes CPU profiles of the edge, the workers, accounting and the emulators here (see `pnpm --filter @corral/bench profile`). */
   profileDir: string | undefined;
+  /** Writes every measured stream's timings (CLOCK_MONOTONIC) and the processes by kind here, to line up with `perf record`. */
+  timingsFile: string | undefined;
 }
 
 const HELP = `pnpm bench:batch [options]
@@ -51,7 +53,10 @@ straight to the emulators' /api/embed; then streamed chat users' TTFT without an
   --quick               5 000 lines, 5 s windows, one round
   --database-url URL    Postgres for accounting (default postgres://postgres@127.0.0.1:5432/corral_bench_batch, dropped afterwards)
   --out FILE            JSON report (default bench/results/batch-latest.json)
-  --profile DIR         CPU-profile the edge, the workers, accounting and the emulators into DIR`;
+  --profile DIR         CPU-profile the edge, the workers, accounting and the emulators into DIR
+  --timings FILE        every measured stream's start, first token and end on CLOCK_MONOTONIC, and the
+                        pids by kind: line them up with \`perf record -a -k CLOCK_MONOTONIC\` using
+                        \`pnpm --filter @corral/bench line-up FILE PERF_SCRIPT_OUTPUT\``;
 
 export function parseBatchBenchOptions(argv: readonly string[]): BatchBenchOptions {
   const { values } = parseArgs({
@@ -74,6 +79,7 @@ export function parseBatchBenchOptions(argv: readonly string[]): BatchBenchOptio
       'database-url': { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
+      timings: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -107,5 +113,6 @@ export function parseBatchBenchOptions(argv: readonly string[]): BatchBenchOptio
     databaseUrl: values['database-url'] ?? 'postgres://postgres@127.0.0.1:5432/corral_bench_batch',
     out: values.out ?? 'results/batch-latest.json',
     profileDir: values.profile,
+    timingsFile: values.timings,
   };
 }

@@ -1,5 +1,6 @@
 import { ensureBatchQueues, maxInlinePayload } from '@corral/bus';
 import type { EdgeContext } from '../context.ts';
+import { BatchPacer } from './batch-pacer.ts';
 import { BatchSweeper } from './batch-sweeper.ts';
 import { BatchTable } from './batch-table.ts';
 import { ControlRunner } from './control-runner.ts';
@@ -10,6 +11,8 @@ import { UnitRunner, type UnitUsage } from './unit-runner.ts';
 
 /** Room left in a unit's NATS message for everything but the line bodies. */
 const UNIT_ENVELOPE_BYTES = 64 * 1024;
+/** Batch work that may hold the loop back to back before the pacer pauses it (beside users). */
+const PACER_BURST_MS = 2;
 /** How long after its last interactive request this edge still counts users as being served. */
 const INTERACTIVE_LINGER_MS = 1000;
 
@@ -34,14 +37,20 @@ export function startBatchRunners(context: EdgeContext, usage: UnitUsage): Batch
   const { bus, config, logger, batches: table } = context;
   if (!config.BATCH_RUNNER) return { stop: async () => undefined };
 
-  const dispatcher = new EmbedCoalescer(context.dispatcher, { maxInputs: config.BATCH_EMBED_MAX_INPUTS });
+  const interactiveNearby = () => context.interactive.servedWithin(INTERACTIVE_LINGER_MS) || fleetServesInteractive(context.fleet);
+  // Beside users, batch work keeps to the same share of this edge's event loop as of the fleet.
+  const pacer = new BatchPacer({ duty: config.BATCH_SHARE_BESIDE_INTERACTIVE, burstMs: PACER_BURST_MS, interactiveNearby });
+  const dispatcher = new EmbedCoalescer(context.dispatcher, { maxInputs: config.BATCH_EMBED_MAX_INPUTS, pacer });
   const lines = new LineRunner({ ...context, dispatcher });
   const units = new UnitRunner(
     { bus, batches: table, lines, usage, idleSlots: (model) => idleSlots(context.fleet, context.models.resolve(model).target),
       servingWorkers: (model) => availableWorkers(context.fleet, context.models.resolve(model).target),
       servingSlots: (model) => servingSlots(context.fleet, context.models.resolve(model).target),
-      interactiveNearby: () => context.interactive.servedWithin(INTERACTIVE_LINGER_MS) || fleetServesInteractive(context.fleet),
-      mayStart: () => context.interactive.batchMayStart(), logger },
+      interactiveNearby,
+      mayStart: () => context.interactive.batchMayStart(),
+      pacer,
+      holdCalls: () => dispatcher.hold(),
+      logger },
     { maxUnits: config.BATCH_MAX_UNITS, embedGroupInputs: config.BATCH_EMBED_MAX_INPUTS, embedCallsPerWorker: config.BATCH_EMBED_CALLS_PER_WORKER, shareBesideInteractive: config.BATCH_SHARE_BESIDE_INTERACTIVE, ackWaitMs: config.BATCH_ACK_WAIT_MS },
   );
   const control = new ControlRunner({

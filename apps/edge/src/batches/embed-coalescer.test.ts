@@ -67,6 +67,23 @@ describe('EmbedCoalescer', () => {
     expect(finals.map((final) => final.data.prompt_eval_count)).toEqual([6, 3, 9]);
   });
 
+  it('keeps a held group open across turns, sends it whole once released, and still sends a full group at once', async () => {
+    const inner = new AnsweringDispatcher();
+    const coalescer = new EmbedCoalescer(inner, { maxInputs: 4 });
+    const release = coalescer.hold();
+    const runs = [coalescer.run(embedSpec('a', ['a:1']))];
+    for (let turn = 0; turn < 5; turn++) await nextTurn();
+    expect(inner.calls).toHaveLength(0);
+    runs.push(coalescer.run(embedSpec('b', ['b:2', 'b:3'])), coalescer.run(embedSpec('c', ['c:4', 'c:5'])));
+    // a + b filled 3 of 4 inputs; c did not fit, so a + b went as one call although held.
+    expect(inner.calls.map((call) => call.body.input)).toEqual([['a:1', 'b:2', 'b:3']]);
+    release();
+    release();
+    const finals = await Promise.all(runs.map(finalOf));
+    expect(inner.calls.map((call) => call.body.input)).toEqual([['a:1', 'b:2', 'b:3'], ['c:4', 'c:5']]);
+    expect(finals.map((final) => final.data.embeddings)).toEqual([[[1]], [[2], [3]], [[4], [5]]]);
+  });
+
   it('keeps jobs with different options, models or keys in separate calls, and splits a group at maxInputs', async () => {
     const inner = new AnsweringDispatcher();
     const coalescer = new EmbedCoalescer(inner, { maxInputs: 4 });

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ErrorCode, type Usage } from '@corral/protocol';
 import { AsyncQueue } from '../jobs/async-queue.ts';
 import { JobError } from '../jobs/job-error.ts';
 import type { JobDispatcher, JobEvent, JobRun, JobSpec } from '../jobs/job-run.ts';
+import { unpaced, type BatchPacer } from './batch-pacer.ts';
 
 /** Members whose results are handed over per turn of the event loop. */
-const MEMBERS_PER_TURN = 16;
+const MEMBERS_PER_TURN = 8;
 
 export interface CoalescerOptions {
   /** Inputs one /api/embed call carries at most. */
   maxInputs: number;
+  /** Spreads the hand-over of a call's results over time while users are being served. Default: unpaced. */
+  pacer?: Pick<BatchPacer, 'sliceStart' | 'turn'>;
 }
 
 /** One line's embed job waiting for (or riding in) a merged call. */
@@ -44,6 +46,8 @@ interface Group {
 export class EmbedCoalescer implements JobDispatcher {
   private readonly groups = new Map<string, Group>();
   private flushScheduled = false;
+  /** Holds in place (see `hold`): while any is, groups that stopped growing wait. */
+  private holds = 0;
 
   constructor(
     private readonly inner: JobDispatcher,
@@ -75,8 +79,25 @@ export class EmbedCoalescer implements JobDispatcher {
     return member.run;
   }
 
+  /**
+   * Keeps groups open until the returned release is called: a caller starting one group's lines
+   * with pauses in between (a paced batch) would otherwise see it sent after the first pause, a
+   * fraction of a call. Groups that reach `maxInputs` still go at once.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      if (this.groups.size > 0) this.scheduleFlush();
+    };
+  }
+
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    // Held, nothing is sent: a flush looking every turn meanwhile would keep the loop from idling.
+    if (this.flushScheduled || this.holds > 0) return;
     this.flushScheduled = true;
     setImmediate(() => this.flush());
   }
@@ -84,6 +105,7 @@ export class EmbedCoalescer implements JobDispatcher {
   /** Sends every group that no member joined since the last look; looks again next turn for the others. */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.holds > 0) return;
     for (const group of [...this.groups.values()]) {
       if (group.growing) group.growing = false;
       else this.send(group);
@@ -98,7 +120,7 @@ export class EmbedCoalescer implements JobDispatcher {
     const spec = mergedSpec(members);
     const merged = this.inner.run(spec);
     for (const member of members) member.run.attach(merged, () => members.every((other) => other.run.isCancelled));
-    void deliver(merged, members);
+    void deliver(merged, members, this.options.pacer ?? unpaced);
   }
 }
 
@@ -108,7 +130,7 @@ function mergedSpec(members: readonly Member[]): JobSpec {
   return { ...base, requestId: `coal_${randomUUID().replaceAll('-', '')}`, body: { ...base.body, input: members.flatMap((member) => member.inputs) } };
 }
 
-async function deliver(merged: JobRun, members: readonly Member[]): Promise<void> {
+async function deliver(merged: JobRun, members: readonly Member[], pacer: NonNullable<CoalescerOptions['pacer']>): Promise<void> {
   try {
     for await (const event of merged.events) {
       if (event.type !== 'final') continue;
@@ -119,10 +141,11 @@ async function deliver(merged: JobRun, members: readonly Member[]): Promise<void
       }
       const shares = shareOut(event.usage.promptTokens, members.map((member) => member.inputs.reduce((sum, input) => sum + input.length, 0)));
       let offset = 0;
+      let sliceStartedAt = pacer.sliceStart();
       for (const [index, member] of members.entries()) {
         // Each member's pipeline finishes in the microtasks that follow: a few at a time, so
-        // interactive requests get the event loop between them.
-        if (index > 0 && index % MEMBERS_PER_TURN === 0) await nextTurn();
+        // interactive requests get the event loop between them (and beside users, time).
+        if (index > 0 && index % MEMBERS_PER_TURN === 0) sliceStartedAt = await pacer.turn(sliceStartedAt);
         const slice = embeddings.slice(offset, offset + member.inputs.length);
         offset += member.inputs.length;
         const fraction = total === 0 ? 0 : member.inputs.length / total;

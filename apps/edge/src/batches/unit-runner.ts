@@ -4,6 +4,7 @@ import { batchLineIds, BatchLineError, errorLine, responseLine } from '@corral/o
 import { BatchStop, isTerminalBatchStatus, type BatchPartSummary, type BatchRecord, type BatchWorkLine, type BatchWorkUnit } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AbortFanout } from './abort-fanout.ts';
+import type { BatchPacer } from './batch-pacer.ts';
 import type { BatchTable } from './batch-table.ts';
 import { embedInputCount } from './embed-inputs.ts';
 import type { UsagePublisher } from '../usage/publisher.ts';
@@ -43,6 +44,10 @@ export interface UnitRunnerDeps {
   interactiveNearby: () => boolean;
   /** False while interactive requests need this edge's event loop more than batch lines do. */
   mayStart: () => boolean;
+  /** Spreads starting lines and storing results over time while users are being served. */
+  pacer: Pick<BatchPacer, 'sliceStart' | 'turn'>;
+  /** Keeps coalesced embed calls open while one group's lines are started (paced, with pauses between). */
+  holdCalls: () => () => void;
   logger: FastifyBaseLogger;
 }
 
@@ -51,7 +56,7 @@ const PULL_RETRY_MS = 500;
 /** How often a line waiting for capacity looks again. */
 const CAPACITY_POLL_MS = 10;
 /** Answers serialized per turn of the event loop. */
-const LINES_PER_TURN = 32;
+const LINES_PER_TURN = 16;
 /**
  * Lines started per turn of the event loop: starting a line runs its pipeline up to the dispatch
  * (~50 µs), and a group of 256 started at once held the loop ~15 ms from a chat user's first token.
@@ -189,27 +194,7 @@ export class UnitRunner {
           if (reserved) this.release(embeds);
           break;
         }
-        let starting = reserved;
-        const started: Array<Promise<LineResult>> = [];
-        for (const [index, line] of group.entries()) {
-          if (starting && index > 0 && index % STARTS_PER_TURN === 0) {
-            await nextTurn();
-            // A cancel (or expiry) between two steps starts nothing more.
-            starting = !stopped() && !signal.aborted;
-          }
-          if (!starting) {
-            results.push(Promise.resolve(this.unstarted(current(), line)));
-            continue;
-          }
-          const ids = batchLineIds(batch.id, line.line);
-          const lineSignal = this.lineSignals.open();
-          const result = this.deps.lines
-            .run(batch, line, ids.requestId, lineSignal.signal, stopped)
-            .then((answer): LineResult => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer }))
-            .finally(lineSignal.close);
-          results.push(result);
-          started.push(result);
-        }
+        const started = await this.startGroup(batch, group, reserved, embeds, results, stopped);
         if (reserved) void Promise.allSettled(started).then(() => this.release(embeds));
         // The coalescer sends the group after a turn without new members (the next turn or the one
         // after, as its look and this loop take turns); only then does the fleet table count it.
@@ -222,6 +207,45 @@ export class UnitRunner {
     const settled = await Promise.all(results);
     if (signal.aborted) return undefined;
     return settled;
+  }
+
+  /**
+   * Starts a group's lines a few per slice (paced beside users), pushing every line's result onto
+   * `results` in line order, and returns the results of the lines it started. Lines of a group that
+   * found no capacity, or met a cancel on the way, are not started. An embeddings group's call is
+   * kept open until all of its lines are in.
+   */
+  private async startGroup(batch: BatchRecord, group: readonly BatchWorkLine[], reserved: boolean, embeds: boolean, results: Array<Promise<LineResult>>, stopped: () => boolean): Promise<Array<Promise<LineResult>>> {
+    const { signal } = this.stopping;
+    const current = () => this.deps.batches.get(batch.id) ?? batch;
+    const started: Array<Promise<LineResult>> = [];
+    let starting = reserved;
+    const releaseCalls = embeds && reserved ? this.deps.holdCalls() : undefined;
+    try {
+      let sliceStartedAt = this.deps.pacer.sliceStart();
+      for (const [index, line] of group.entries()) {
+        if (starting && index > 0 && index % STARTS_PER_TURN === 0) {
+          sliceStartedAt = await this.deps.pacer.turn(sliceStartedAt);
+          // A cancel (or expiry) between two steps starts nothing more.
+          starting = !stopped() && !signal.aborted;
+        }
+        if (!starting) {
+          results.push(Promise.resolve(this.unstarted(current(), line)));
+          continue;
+        }
+        const ids = batchLineIds(batch.id, line.line);
+        const lineSignal = this.lineSignals.open();
+        const result = this.deps.lines
+          .run(batch, line, ids.requestId, lineSignal.signal, stopped)
+          .then((answer): LineResult => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer }))
+          .finally(lineSignal.close);
+        results.push(result);
+        started.push(result);
+      }
+    } finally {
+      releaseCalls?.();
+    }
+    return started;
   }
 
   /** A line not run: expired lines get their error line; lines of a cancelled batch are left out. */
@@ -294,9 +318,10 @@ export class UnitRunner {
     const output: string[] = [];
     const errors: string[] = [];
     const summary: BatchPartSummary = { completed: 0, failed: 0, inputTokens: 0, outputTokens: 0 };
+    let sliceStartedAt = this.deps.pacer.sliceStart();
     for (const [index, result] of results.entries()) {
       // Serializing a unit's answers is long work: interactive requests get the loop in between.
-      if (index > 0 && index % LINES_PER_TURN === 0) await nextTurn();
+      if (index > 0 && index % LINES_PER_TURN === 0) sliceStartedAt = await this.deps.pacer.turn(sliceStartedAt);
       if (result.kind === 'skipped') continue;
       const ids = batchLineIds(batch.id, result.line.line);
       if (result.kind === 'expired') {
