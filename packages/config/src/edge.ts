@@ -43,7 +43,7 @@ export const EdgeConfig = z.object({
    * serving workers' batch capacity (BATCH_EMBED_CALLS_PER_WORKER calls per worker for embeddings,
    * their parallel slots otherwise) batch work may hold on this edge; at least one call or line runs.
    * Meanwhile the edge's batch work also keeps to this share of its event loop over time (paced in
-   * slices). Alone, a batch takes all of both. 1: no limit. Default: 0.25.
+   * slices; at least 5 % of it). Alone, a batch takes all of both. 1: no limit. Default: 0.25.
    */
   BATCH_SHARE_BESIDE_INTERACTIVE: fraction(0.25),
   /** How long a unit may go without a sign of life from its edge before another edge runs it. Default: 60 s. */

@@ -25,6 +25,8 @@ describe('BatchPacer', () => {
     { duty: 0.25, burstMs: 2, work: [1, 1, 1, 1], pauses: [0, 0, 4, 4] },
     { duty: 0.5, burstMs: 2, work: [3, 1], pauses: [2, 2] },
     { duty: 0.1, burstMs: 0, work: [1, 2], pauses: [10, 20] },
+    // A share of 0 still lets batch work through, at the least share of the loop (5 %).
+    { duty: 0, burstMs: 0, work: [1, 1], pauses: [20, 20] },
   ])('beside users with duty $duty and a $burstMs ms burst, slices of $work ms pause $pauses ms', ({ duty, burstMs, work, pauses }) => {
     const { clock, now } = fakeClock();
     const pacer = new BatchPacer({ duty, burstMs, interactiveNearby: () => true, now });

@@ -1,7 +1,13 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 
+/**
+ * The least share of the loop batch work keeps beside users, whatever `duty` says: a share of 0
+ * still lets one call or line run on the fleet, and that one must make progress on the loop too.
+ */
+const MIN_DUTY = 0.05;
+
 export interface BatchPacerOptions {
-  /** Share of the event loop batch work may hold while users are being served (0 < duty ≤ 1; 1 never pauses). */
+  /** Share of the event loop batch work may hold while users are being served (1 never pauses; below MIN_DUTY counts as MIN_DUTY). */
   duty: number;
   /** Batch work that may run back to back before the first pause, in ms. */
   burstMs: number;
@@ -62,7 +68,8 @@ export class BatchPacer {
 
   /** Charges `workMs` of batch work and returns how long to pause before the next slice (0: none). */
   charge(workMs: number): number {
-    const { duty, burstMs } = this.options;
+    const { burstMs } = this.options;
+    const duty = Math.max(MIN_DUTY, this.options.duty);
     const now = this.now();
     if (duty >= 1 || !this.options.interactiveNearby()) {
       this.credit = burstMs;
