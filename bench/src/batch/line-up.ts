@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { summarize } from '../stats.ts';
 import { coresDuring, parsePerfScript } from './on-cpu.ts';
 
 interface Timings {
@@ -26,11 +27,9 @@ function main(): void {
   const format = (cores: Array<[string, number]>) => cores.slice(0, 10).map(([kind, value]) => `${kind} ${value.toFixed(2)}`).join(', ');
   for (const [index, window] of timings.windows.entries()) {
     const byTtft = [...window.streams].sort((a, b) => a[1] - a[0] - (b[1] - b[0]));
-    const ttft = (at: number) => {
-      const stream = byTtft[Math.min(byTtft.length - 1, Math.floor(byTtft.length * at))]!;
-      return (stream[1] - stream[0]).toFixed(1);
-    };
-    process.stdout.write(`window ${index + 1} (${window.batch ? 'beside a batch' : 'without'}): ${byTtft.length} streams, TTFT p50 ${ttft(0.5)} p99 ${ttft(0.99)} ms\n`);
+    // The same percentiles as the bench's report, so a window reads the same here and there.
+    const ttft = summarize(byTtft.map(([sentAt, firstAt]) => firstAt - sentAt));
+    process.stdout.write(`window ${index + 1} (${window.batch ? 'beside a batch' : 'without'}): ${byTtft.length} streams, TTFT p50 ${ttft.p50.toFixed(1)} p99 ${ttft.p99.toFixed(1)} ms\n`);
     process.stdout.write(`  middle fifth: ${format(coresDuring(samples, byTtft.slice(Math.floor(byTtft.length * 0.4), Math.floor(byTtft.length * 0.6))))}\n`);
     process.stdout.write(`  slowest 2 %:  ${format(coresDuring(samples, byTtft.slice(Math.floor(byTtft.length * 0.98))))}\n`);
   }
