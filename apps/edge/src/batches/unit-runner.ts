@@ -181,8 +181,7 @@ export class UnitRunner {
   /** Each line's result (in line order): an answer, an expired line, or nothing (cancelled before it started). */
   private async runLines(batch: BatchRecord, unit: BatchWorkUnit): Promise<Array<LineResult> | undefined> {
     const { signal } = this.stopping;
-    const current = () => this.deps.batches.get(batch.id) ?? batch;
-    const stopped = () => current().stop !== null;
+    const stopped = () => this.latest(batch).stop !== null;
     const results: Array<Promise<LineResult>> = [];
     const groups = this.startGroups(batch, unit.lines);
     this.starving++;
@@ -217,7 +216,6 @@ export class UnitRunner {
    */
   private async startGroup(batch: BatchRecord, group: readonly BatchWorkLine[], reserved: boolean, embeds: boolean, results: Array<Promise<LineResult>>, stopped: () => boolean): Promise<Array<Promise<LineResult>>> {
     const { signal } = this.stopping;
-    const current = () => this.deps.batches.get(batch.id) ?? batch;
     const started: Array<Promise<LineResult>> = [];
     let starting = reserved;
     const releaseCalls = embeds && reserved ? this.deps.holdCalls() : undefined;
@@ -230,14 +228,14 @@ export class UnitRunner {
           starting = !stopped() && !signal.aborted;
         }
         if (!starting) {
-          results.push(Promise.resolve(this.unstarted(current(), line)));
+          results.push(Promise.resolve(this.unstarted(batch, line)));
           continue;
         }
         const ids = batchLineIds(batch.id, line.line);
         const lineSignal = this.lineSignals.open();
         const result = this.deps.lines
           .run(batch, line, ids.requestId, lineSignal.signal, stopped)
-          .then((answer): LineResult => (answer === undefined ? this.unstarted(current(), line) : { kind: 'answer', line, answer }))
+          .then((answer): LineResult => (answer === undefined ? this.unstarted(batch, line) : { kind: 'answer', line, answer }))
           .finally(lineSignal.close);
         results.push(result);
         started.push(result);
@@ -248,9 +246,14 @@ export class UnitRunner {
     return started;
   }
 
-  /** A line not run: expired lines get their error line; lines of a cancelled batch are left out. */
+  /** A line not run: expired lines get their error line; lines of a cancelled batch are left out (by the batch's latest record). */
   private unstarted(batch: BatchRecord, line: BatchWorkLine): LineResult {
-    return batch.stop === BatchStop.Expired ? { kind: 'expired', line } : { kind: 'skipped', line };
+    return this.latest(batch).stop === BatchStop.Expired ? { kind: 'expired', line } : { kind: 'skipped', line };
+  }
+
+  /** The batch's record as the watched table has it now (a cancel or expiry lands there), else as pulled. */
+  private latest(batch: BatchRecord): BatchRecord {
+    return this.deps.batches.get(batch.id) ?? batch;
   }
 
   /** Lines in the groups they start in: one line each, or embeddings lines in groups of about one call. */
