@@ -182,12 +182,6 @@ export async function hasPendingBatchUnits(bus: Bus, batchId: string): Promise<b
   }
 }
 
-/** Drops the batch's queued units (a cancel): units already running finish, no other starts. */
-export async function purgeBatchUnits(bus: Bus, batchId: string): Promise<void> {
-  const manager = await jetstreamManager(bus.nc);
-  await manager.streams.purge(bus.subjects.streamName('batch_work'), { filter: bus.subjects.batchWork(batchId) });
-}
-
 export interface BatchPuller<T> {
   /** One bounded pull: up to `max` messages, within `expiresMs`. */
   fetch(max: number, expiresMs?: number): Promise<AsyncIterable<JsMsg>>;
@@ -346,10 +340,13 @@ function isWrongRevision(error: unknown): boolean {
 // ---- cancel -------------------------------------------------------------------------------------
 
 /**
- * Cancels a batch: it turns `cancelling` at once, its queued units are dropped, and the edges stop
- * starting its lines (they watch the records); it becomes `cancelled` once the lines already
- * running are done and the partial output is written. A batch already finished, failed or being
- * cancelled is left as it is. Resolves with the record as it now is, or undefined when there is none.
+ * Cancels a batch: it turns `cancelling` at once and the edges stop starting its lines (they watch
+ * the records); it becomes `cancelled` once the lines already running are done and the partial
+ * output is written. Its queued units stay in the queue, and runners acknowledge them without
+ * running them: a purge would also drop the units being run (a work queue cannot tell them apart),
+ * and the sweeper, finding none left, would finalize the batch while their parts were still being
+ * stored. A batch already finished, failed or being cancelled is left as it is. Resolves with the
+ * record as it now is, or undefined when there is none.
  */
 export async function cancelBatch(bus: Bus, id: string, now: number = Date.now()): Promise<BatchRecord | undefined> {
   const seconds = Math.floor(now / 1000);
@@ -357,6 +354,5 @@ export async function cancelBatch(bus: Bus, id: string, now: number = Date.now()
     if (current.stop !== null || ['failed', 'completed', 'expired', 'cancelling', 'cancelled'].includes(current.status)) return null;
     return { ...current, status: 'cancelling', stop: 'cancelled', cancellingAt: seconds };
   });
-  if (record?.stop === 'cancelled') await purgeBatchUnits(bus, id);
   return record;
 }

@@ -21,7 +21,6 @@ export {
   enqueueBatchUnit,
   enqueueBatchControl,
   hasPendingBatchUnits,
-  purgeBatchUnits,
   openBatchWorkPuller,
   openBatchControlPuller,
   putBatchPart,

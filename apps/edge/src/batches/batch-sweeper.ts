@@ -6,7 +6,7 @@ import type { BatchTable } from './batch-table.ts';
 /**
  * Every edge's periodic look at the running batches (idempotent, so any number of edges may do it):
  * a batch past its window stops dispatching and finishes `expired`; a batch with no unit left in the
- * queue (all done, or dropped by a cancel) is handed to the finalizer.
+ * queue (all done, or acknowledged unrun after a cancel) is handed to the finalizer.
  */
 export class BatchSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -62,7 +62,8 @@ export class BatchSweeper {
   /**
    * Whether every unit of the batch is over. Every unit leaves exactly one part (expired lines
    * included), so a batch not cancelled is done when it has as many parts as units; a cancelled one
-   * lost its queued units to the purge and is done when none is left running.
+   * is done when none is left in the queue: its queued units are acknowledged unrun, its running
+   * ones once their part is stored.
    */
   private async isDone(batch: BatchRecord): Promise<boolean> {
     const pending = await hasPendingBatchUnits(this.bus, batch.id);

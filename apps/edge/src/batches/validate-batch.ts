@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { enqueueBatchUnit, fileInfo, purgeBatchUnits, readFileContent, updateBatchRecord, type Bus } from '@corral/bus';
+import { enqueueBatchUnit, fileInfo, readFileContent, updateBatchRecord, type Bus } from '@corral/bus';
 import { jsonlLines, validateBatchInput, type BatchEndpoint } from '@corral/openai';
-import { BatchStop, PROTOCOL_VERSION, type BatchErrorEntry, type BatchRecord, type BatchWorkLine } from '@corral/protocol';
+import { PROTOCOL_VERSION, type BatchErrorEntry, type BatchRecord, type BatchWorkLine } from '@corral/protocol';
 import { embedInputCount } from './embed-inputs.ts';
 
 export interface UnitLimits {
@@ -67,13 +67,13 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
     inputs += count;
   }
   await flush();
-  const started = await updateBatchRecord(bus, batch.id, (current) => {
+  // Cancelled while its lines were being enqueued: what was enqueued stays queued, and runners
+  // acknowledge it without running it (see cancelBatch).
+  await updateBatchRecord(bus, batch.id, (current) => {
     if (current.status !== 'validating') return null;
     // Runners may have finished units already (they start as soon as a unit is queued): their counts stay.
     return { ...current, status: 'in_progress', inProgressAt: seconds(), model: validation.model, units, requestCounts: { ...current.requestCounts, total: validation.requests } };
   });
-  // Cancelled while its lines were being enqueued: what was enqueued goes again.
-  if (started?.stop === BatchStop.Cancelled) await purgeBatchUnits(bus, batch.id);
 }
 
 /** Lines read per turn of the event loop. */
