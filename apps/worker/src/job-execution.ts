@@ -193,7 +193,7 @@ export class JobExecution {
 
   private onEvent(event: UpstreamEvent): void {
     if (event.type === 'final') {
-      this.settleFinal(event.data, event.usage);
+      this.settleFinal(event.data, event.usage, event.text);
       return;
     }
     const chunk = this.replies.chunk(event.line, this.environment.blobs.maxInlineBytes());
@@ -211,19 +211,19 @@ export class JobExecution {
    * to the object store first and the final carries the blob's name (`dataRef`). Its seq is taken
    * when it is sent, so keep-alives may still go out while a large reply is being stored.
    */
-  private settleFinal(data: Record<string, unknown>, usage: Usage): void {
-    const inline = this.replies.final(data, usage, this.environment.blobs.maxInlineBytes());
+  private settleFinal(data: Record<string, unknown>, usage: Usage, text: string | undefined): void {
+    const inline = this.replies.final(data, usage, this.environment.blobs.maxInlineBytes(), text);
     if (inline !== undefined) {
       this.finish(inline);
       return;
     }
-    this.settling = this.finishByReference(data, usage);
+    this.settling = this.finishByReference(data, usage, text);
   }
 
-  private async finishByReference(data: Record<string, unknown>, usage: Usage): Promise<void> {
+  private async finishByReference(data: Record<string, unknown>, usage: Usage, text: string | undefined): Promise<void> {
     const dataRef = finalDataBlobName(this.job.requestId, this.environment.workerId);
     try {
-      await this.environment.blobs.put(dataRef, encodeFinalData(data));
+      await this.environment.blobs.put(dataRef, encodeFinalData(data, text));
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       if (!this.finished) this.fail({ code: ErrorCode.UpstreamError, message: `the reply is larger than one message bus message and could not be stored in the object store: ${detail}`, retryable: false });

@@ -22,8 +22,12 @@ export interface UpstreamJob {
 export type UpstreamEvent =
   /** One native chunk: a JSON object as raw text, forwarded as it is (no parse on the hot path). */
   | { type: 'chunk'; line: string }
-  /** The last native chunk (done:true), or the whole non-streamed answer (embed), with its usage. */
-  | { type: 'final'; data: Record<string, unknown>; usage: Usage };
+  /**
+   * The last native chunk (done:true), or the whole non-streamed answer (embed), with its usage;
+   * `text` is data's JSON text as the upstream sent it, when data was parsed from it unchanged: it is
+   * forwarded as it is instead of stringified again.
+   */
+  | { type: 'final'; data: Record<string, unknown>; usage: Usage; text?: string };
 
 /** A job that failed upstream, already classified into the protocol's error (code, status, retryable). */
 export class UpstreamFailure extends Error {

@@ -35,7 +35,15 @@ export function encodeRawChunk(requestId: string, seq: number, rawJsonObject: st
   return `{"v":${PROTOCOL_VERSION},"type":"chunk","requestId":${JSON.stringify(requestId)},"seq":${seq},"data":${rawJsonObject}}`;
 }
 
-export function encodeFinal(requestId: string, seq: number, data: Record<string, unknown>, usage: Usage, workerId: string): string {
+/**
+ * `dataText`, when given, is `data`'s own JSON text as the upstream sent it (already parsed, so known
+ * to be one JSON object): it goes out as it is. An embed answer's hundreds of vectors are then not
+ * stringified again on the worker, which spends its event loop on chat streams meanwhile.
+ */
+export function encodeFinal(requestId: string, seq: number, data: Record<string, unknown>, usage: Usage, workerId: string, dataText?: string): string {
+  if (dataText !== undefined) {
+    return `{"v":${PROTOCOL_VERSION},"type":"final","requestId":${JSON.stringify(requestId)},"seq":${seq},"data":${dataText},"usage":${JSON.stringify(usage)},"workerId":${JSON.stringify(workerId)}}`;
+  }
   const reply: Final = { v: PROTOCOL_VERSION, type: 'final', requestId, seq, data, usage, workerId };
   return JSON.stringify(reply);
 }

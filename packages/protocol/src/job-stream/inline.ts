@@ -44,7 +44,10 @@ export function planJob(job: InlineJob, maxInlineBytes: number): JobPlan {
   };
 }
 
-/** The bytes of a final's native object, as stored under finalDataBlobName (decodeFinalData reads them). */
-export function encodeFinalData(data: Record<string, unknown>): Uint8Array {
-  return encoder.encode(JSON.stringify(data));
+/**
+ * The bytes of a final's native object, as stored under finalDataBlobName (decodeFinalData reads
+ * them); `dataText` is its JSON text as received, when known (see encodeFinal).
+ */
+export function encodeFinalData(data: Record<string, unknown>, dataText?: string): Uint8Array {
+  return encoder.encode(dataText ?? JSON.stringify(data));
 }

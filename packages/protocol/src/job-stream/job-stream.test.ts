@@ -31,6 +31,7 @@ describe('job-stream encoders and decoders', () => {
     ['refuse', encodeRefuse('req-1', 'w1', busy), { v: 1, type: 'refuse', requestId: 'req-1', workerId: 'w1', error: busy }],
     ['raw chunk', encodeRawChunk('req-1', 0, '{"done":false,"response":"a"}'), { v: 1, type: 'chunk', requestId: 'req-1', seq: 0, data: { done: false, response: 'a' } }],
     ['final inline', encodeFinal('req-1', 4, { done: true }, usage, 'w1'), { v: 1, type: 'final', requestId: 'req-1', seq: 4, data: { done: true }, usage, workerId: 'w1' }],
+    ['final inline from its JSON text', encodeFinal('req-1', 4, { done: true }, usage, 'w1', ' {"done": true, "s": "\\u0000\\"}"} '), { v: 1, type: 'final', requestId: 'req-1', seq: 4, data: { done: true, s: '\u0000"}' }, usage, workerId: 'w1' }],
     ['final by reference', encodeFinalByReference('req-1', 4, 'req-1.w1.final', usage, 'w1'), { v: 1, type: 'final', requestId: 'req-1', seq: 4, dataRef: 'req-1.w1.final', usage, workerId: 'w1' }],
     ['error', encodeFailure('req-1', 2, busy, 'w1'), { v: 1, type: 'error', requestId: 'req-1', seq: 2, error: busy, workerId: 'w1' }],
     ['keep-alive', encodeKeepAlive('req-1', 1), { v: 1, type: 'keepalive', requestId: 'req-1', seq: 1 }],
@@ -98,6 +99,7 @@ describe('job-stream encoders and decoders', () => {
 
   it.each([
     ['an object', encodeFinalData({ embeddings: [[0.1]] }), { embeddings: [[0.1]] }],
+    ['an object stored as its JSON text', encodeFinalData({ embeddings: [[0.1]] }, '{"embeddings":[[0.10]]}'), { embeddings: [[0.1]] }],
     ['an array', bytes('[1]'), undefined],
     ['text that is not JSON', bytes('{"embeddings"'), undefined],
   ])('reads the data of a final by reference from %s', (_name, stored, expected) => {

@@ -35,9 +35,12 @@ export class ReplyWriter {
     return encodeKeepAlive(this.requestId, this.seq++);
   }
 
-  /** The final with its data inline; undefined, taking no seq, when it would not fit (send finalByReference then). */
-  final(data: Record<string, unknown>, usage: Usage, maxBytes: number): string | undefined {
-    const payload = encodeFinal(this.requestId, this.seq, data, usage, this.workerId);
+  /**
+   * The final with its data inline (`dataText`: data's JSON text as received, see encodeFinal);
+   * undefined, taking no seq, when it would not fit (send finalByReference then).
+   */
+  final(data: Record<string, unknown>, usage: Usage, maxBytes: number, dataText?: string): string | undefined {
+    const payload = encodeFinal(this.requestId, this.seq, data, usage, this.workerId, dataText);
     if (!fitsInline(payload, maxBytes)) return undefined;
     this.seq++;
     return payload;

@@ -55,7 +55,8 @@ describe('the Ollama upstream', () => {
     const events: UpstreamEvent[] = [];
     for await (const batch of upstream.stream({ kind: 'show', model: 'llama3.2:latest', body: '{"model":"llama3.2:latest"}' }, new AbortController().signal)) events.push(...batch);
     expect(path).toBe('/api/show');
-    expect(events).toEqual([{ type: 'final', data: show, usage: { promptTokens: 0, completionTokens: 0 } }]);
+    // The answer's own text travels on, so the worker never stringifies it again.
+    expect(events).toEqual([{ type: 'final', data: show, usage: { promptTokens: 0, completionTokens: 0 }, text: JSON.stringify(show) }]);
   });
 
   it('yields the lines of one read together, so their replies leave the worker in one write', async () => {
@@ -75,7 +76,7 @@ describe('the Ollama upstream', () => {
       { type: 'chunk', line: token('a') },
       { type: 'chunk', line: token('b') },
     ]);
-    expect(events[2]).toEqual({ type: 'final', data: JSON.parse(last), usage: { promptTokens: 7, completionTokens: 2, totalDurationNs: 900 } });
+    expect(events[2]).toEqual({ type: 'final', data: JSON.parse(last), usage: { promptTokens: 7, completionTokens: 2, totalDurationNs: 900 }, text: last });
     // Ollama's reading of the usage is the protocol's: it crosses the bus unchanged.
     const final = events[2] as Extract<UpstreamEvent, { type: 'final' }>;
     expect(Usage.parse(final.usage)).toEqual(final.usage);

@@ -59,9 +59,11 @@ async function failureOf(response: UpstreamResponse, inventory: Inventory): Prom
 
 /** A job Ollama answers with one JSON object (an embed, a show), as one final. */
 async function wholeAnswer(response: UpstreamResponse, kind: 'embed' | 'show'): Promise<UpstreamEvent> {
+  let text: string;
   let data: unknown;
   try {
-    data = await response.body.json();
+    text = await response.body.text();
+    data = JSON.parse(text);
   } catch (error) {
     // Nothing reached the caller: another worker may do better.
     throw new UpstreamFailure({ ...unavailableError(error), message: `the ${kind} response is not JSON` });
@@ -70,7 +72,7 @@ async function wholeAnswer(response: UpstreamResponse, kind: 'embed' | 'show'): 
     throw new UpstreamFailure({ code: ErrorCode.UpstreamError, message: `the ${kind} response is not a JSON object`, retryable: false });
   }
   const record = data as Record<string, unknown>;
-  return { type: 'final', data: record, usage: usageFromDone(record, { completion: false }) };
+  return { type: 'final', data: record, usage: usageFromDone(record, { completion: false }), text };
 }
 
 /**
@@ -125,7 +127,7 @@ function eventOf(line: string): UpstreamEvent {
     case 'chunk':
       return { type: 'chunk', line };
     case 'final':
-      return { type: 'final', data: classified.data, usage: usageFromDone(classified.data) };
+      return { type: 'final', data: classified.data, usage: usageFromDone(classified.data), text: line };
     case 'error':
       throw new UpstreamFailure({ code: ErrorCode.UpstreamError, message: classified.message, retryable: false });
     case 'malformed':
