@@ -12,7 +12,7 @@ import { UnitRunner, type UnitUsage } from './unit-runner.ts';
 /** Room left in a unit's NATS message for everything but the line bodies. */
 const UNIT_ENVELOPE_BYTES = 64 * 1024;
 /** Batch work that may hold the loop back to back before the pacer pauses it (beside users). */
-const PACER_BURST_MS = 2;
+const PACER_BURST_MS = 1;
 /** How long after its last interactive request this edge still counts users as being served. */
 const INTERACTIVE_LINGER_MS = 1000;
 

@@ -6,7 +6,7 @@ import type { JobDispatcher, JobEvent, JobRun, JobSpec } from '../jobs/job-run.t
 import { unpaced, type BatchPacer } from './batch-pacer.ts';
 
 /** Members whose results are handed over per turn of the event loop. */
-const MEMBERS_PER_TURN = 8;
+const MEMBERS_PER_TURN = 4;
 
 export interface CoalescerOptions {
   /** Inputs one /api/embed call carries at most. */

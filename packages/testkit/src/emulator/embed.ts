@@ -56,9 +56,10 @@ async function computeTime(context: EmulatorContext, tokenCounts: readonly numbe
 /**
  * Vector values computed per turn of the event loop. Ollama computes on the GPU while its server goes
  * on answering other requests; the emulator's stand-in arithmetic (~1 µs a value) would otherwise hold
- * every other request on this server — a chat stream's next token — for tens of milliseconds per call.
+ * every other request on this server — a chat stream's next token — for tens of milliseconds per call,
+ * and 2048 a turn still for 2 ms at a time.
  */
-const VALUES_PER_TURN = 2048;
+const VALUES_PER_TURN = 256;
 
 async function embedVectors(model: CatalogModel, inputs: readonly string[], dimensions: number | undefined): Promise<number[][]> {
   const perTurn = Math.max(1, Math.floor(VALUES_PER_TURN / vectorWidth(model.embeddingLength, dimensions)));
