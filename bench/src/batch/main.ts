@@ -13,6 +13,7 @@ import { startEmulatorProcess, type EmulatorProcess } from '../services.ts';
 import { round, summarize } from '../stats.ts';
 import { BatchClient, isTerminal, type BatchObject } from './batch-client.ts';
 import { embedDirect, type DirectRun } from './direct.ts';
+import { describeGc, GcWindow, type GcSummary, type TracedProcess } from './gc-trace.ts';
 import { allInputs, batchInputFile, type BatchShape } from './inputs.ts';
 import { parseBatchBenchOptions, type BatchBenchOptions } from './options.ts';
 import { checkOutput } from './verify.ts';
@@ -110,6 +111,8 @@ interface Window {
   batchStillRunning?: boolean;
   /** Before a window without a batch: how long the machine took to get quiet. */
   settled?: { seconds: number; quiet: boolean; busyCores: number };
+  /** With --gc: the edge's and the workers' collections during the window. */
+  gc?: Record<string, GcSummary>;
 }
 
 async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKey: string, client: BatchClient, fileId: string, processes: Processes): Promise<Window[]> {
@@ -125,17 +128,23 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
   const phase = { concurrency: options.chatUsers, stream: true, body, warmupMs: 2000, durationMs: options.windowMs, minRequests: 600, maxDurationMs: options.windowMs * 2 };
   const pool = openPool(stack.edgeUrl, options.chatUsers);
   const windows: Window[] = [];
+  const traced: TracedProcess[] = options.gc
+    ? [{ kind: 'edge', output: () => stack.edge.output() }, ...stack.workers.map((worker) => ({ kind: 'workers', output: () => worker.process.output() }))]
+    : [];
   try {
     for (let index = 0; index < options.rounds; index++) {
       const settled = await settle(processes);
+      let gcWindow = traced.length > 0 ? new GcWindow(traced) : undefined;
       const alone = await measured(processes, () => runPhase(pool, target, phase));
-      windows.push({ batch: false, result: alone.result, cores: alone.cores, waiting: alone.waiting, settled });
-      console.error(`round ${index + 1}: without a batch (after ${settled.seconds} s to a ${settled.quiet ? 'quiet' : 'still busy'} machine, ${settled.busyCores} cores), TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms`);
+      const aloneGc = gcWindow?.since();
+      windows.push({ batch: false, result: alone.result, cores: alone.cores, waiting: alone.waiting, settled, ...(aloneGc ? { gc: aloneGc } : {}) });
+      console.error(`round ${index + 1}: without a batch (after ${settled.seconds} s to a ${settled.quiet ? 'quiet' : 'still busy'} machine, ${settled.busyCores} cores), TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms${aloneGc ? `; gc: ${describeGc(aloneGc)}` : ''}`);
 
       const created = await client.create(fileId);
       const started = await client.waitFor(created.id, (batch) => batch.request_counts.completed > 0);
       let beforeAt = performance.now();
       let countedFrom = started.request_counts.completed;
+      gcWindow = traced.length > 0 ? new GcWindow(traced) : undefined;
       const beside = await measured(processes, () =>
         runPhase(pool, target, phase, {
           onWindowStart: () => {
@@ -144,6 +153,7 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
           },
         }),
       );
+      const besideGc = gcWindow?.since();
       const after = await client.retrieve(created.id);
       const windowSeconds = (performance.now() - beforeAt) / 1000;
       windows.push({
@@ -153,8 +163,9 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
         waiting: beside.waiting,
         batchInputsPerSecond: round(((after.request_counts.completed - countedFrom) * options.inputsPerLine) / windowSeconds, 2),
         batchStillRunning: !isTerminal(after),
+        ...(besideGc ? { gc: besideGc } : {}),
       });
-      console.error(`round ${index + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})`);
+      console.error(`round ${index + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})${besideGc ? `; gc: ${describeGc(besideGc)}` : ''}`);
       // The next window without a batch must have none: cancel, and wait until its last lines are in.
       if (!isTerminal(after)) await client.cancel(created.id);
       await client.waitFor(created.id);
@@ -260,6 +271,7 @@ async function main(): Promise<void> {
       );
     }
     const urls = emulators.map((emulator) => emulator.url);
+    const gcArgs = options.gc ? ['--trace-gc'] : [];
     stack = await startStack({
       workers: urls.map((ollamaUrl) => ({
         ollamaUrl,
@@ -268,7 +280,11 @@ async function main(): Promise<void> {
       accounting: { databaseUrl: options.databaseUrl, env: USAGE_ROOM },
       edgeEnv: { LOG_LEVEL: 'warn', ...USAGE_ROOM, ...FILES_ROOM },
       removeBusState: true,
-      ...(profileDir ? { nodeArgs: { edge: profileArgs(profileDir, 'edge-batch'), worker: profileArgs(profileDir, 'worker-batch-${pid}'), accounting: profileArgs(profileDir, 'accounting-batch') } } : {}),
+      nodeArgs: {
+        edge: [...(profileDir ? profileArgs(profileDir, 'edge-batch') : []), ...gcArgs],
+        worker: [...(profileDir ? profileArgs(profileDir, 'worker-batch-${pid}') : []), ...gcArgs],
+        accounting: profileDir ? profileArgs(profileDir, 'accounting-batch') : [],
+      },
     });
     const apiKey = await stack.createKey('bench batch');
     const client = new BatchClient(stack.edgeUrl, apiKey);
@@ -313,6 +329,7 @@ async function main(): Promise<void> {
           batchInputsPerSecond: window.batchInputsPerSecond,
           batchStillRunning: window.batchStillRunning,
           settled: window.settled,
+          gc: window.gc,
           cores: window.cores,
           waiting: window.waiting,
         })),

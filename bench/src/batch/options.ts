@@ -30,6 +30,8 @@ export interface BatchBenchOptions {
   profileDir: string | undefined;
   /** Writes every measured stream's timings (CLOCK_MONOTONIC) and the processes by kind here, to line up with `perf record`. */
   timingsFile: string | undefined;
+  /** Runs the edge and the workers with --trace-gc and reports each window's collections. */
+  gc: boolean;
 }
 
 const HELP = `pnpm bench:batch [options]
@@ -56,7 +58,9 @@ straight to the emulators' /api/embed; then streamed chat users' TTFT without an
   --profile DIR         CPU-profile the edge, the workers, accounting and the emulators into DIR
   --timings FILE        every measured stream's start, first token and end on CLOCK_MONOTONIC, and the
                         pids by kind: line them up with \`perf record -a -k CLOCK_MONOTONIC\` using
-                        \`pnpm --filter @corral/bench line-up FILE PERF_SCRIPT_OUTPUT\``;
+                        \`pnpm --filter @corral/bench line-up FILE PERF_SCRIPT_OUTPUT\`
+  --gc                  run the edge and the workers with --trace-gc: each window reports their
+                        collections and the main-thread time they took`;
 
 export function parseBatchBenchOptions(argv: readonly string[]): BatchBenchOptions {
   const { values } = parseArgs({
@@ -80,6 +84,7 @@ export function parseBatchBenchOptions(argv: readonly string[]): BatchBenchOptio
       out: { type: 'string' },
       profile: { type: 'string' },
       timings: { type: 'string' },
+      gc: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -114,5 +119,6 @@ export function parseBatchBenchOptions(argv: readonly string[]): BatchBenchOptio
     out: values.out ?? 'results/batch-latest.json',
     profileDir: values.profile,
     timingsFile: values.timings,
+    gc: values.gc,
   };
 }
