@@ -36,6 +36,8 @@ type Kind = 'emulators' | 'edge' | 'workers' | 'accounting' | 'natsServer' | 'lo
 
 interface Processes {
   pids: Map<number, Kind>;
+  /** With --gc: the services whose --trace-gc output each measurement reads back. */
+  traced: TracedProcess[];
 }
 
 /** Per kind of process between two snapshots: cores used, and cores' worth of time spent runnable but waiting for a CPU. */
@@ -58,10 +60,18 @@ function cpuByKind(processes: Processes, before: CpuSnapshot, after: CpuSnapshot
   return { cores: rounded(cores), waiting: rounded(waiting) };
 }
 
-async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T } & KindCpu> {
+async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T; gc?: Record<string, GcSummary> } & KindCpu> {
+  const gcWindow = processes.traced.length > 0 ? new GcWindow(processes.traced) : undefined;
   const before = snapshot(processes.pids.keys());
   const result = await work();
-  return { result, ...cpuByKind(processes, before, snapshot(processes.pids.keys())) };
+  const cpu = cpuByKind(processes, before, snapshot(processes.pids.keys()));
+  const gc = gcWindow?.since();
+  return { result, ...cpu, ...(gc ? { gc } : {}) };
+}
+
+/** The console's account of a window's collections, when --gc traced them. */
+function gcNote(gc: Record<string, GcSummary> | undefined): string {
+  return gc ? `; gc: ${describeGc(gc)}` : '';
 }
 
 /**
@@ -128,23 +138,17 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
   const phase = { concurrency: options.chatUsers, stream: true, body, warmupMs: 2000, durationMs: options.windowMs, minRequests: 600, maxDurationMs: options.windowMs * 2 };
   const pool = openPool(stack.edgeUrl, options.chatUsers);
   const windows: Window[] = [];
-  const traced: TracedProcess[] = options.gc
-    ? [{ kind: 'edge', output: () => stack.edge.output() }, ...stack.workers.map((worker) => ({ kind: 'workers', output: () => worker.process.output() }))]
-    : [];
   try {
     for (let index = 0; index < options.rounds; index++) {
       const settled = await settle(processes);
-      let gcWindow = traced.length > 0 ? new GcWindow(traced) : undefined;
       const alone = await measured(processes, () => runPhase(pool, target, phase));
-      const aloneGc = gcWindow?.since();
-      windows.push({ batch: false, result: alone.result, cores: alone.cores, waiting: alone.waiting, settled, ...(aloneGc ? { gc: aloneGc } : {}) });
-      console.error(`round ${index + 1}: without a batch (after ${settled.seconds} s to a ${settled.quiet ? 'quiet' : 'still busy'} machine, ${settled.busyCores} cores), TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms${aloneGc ? `; gc: ${describeGc(aloneGc)}` : ''}`);
+      windows.push({ batch: false, result: alone.result, cores: alone.cores, waiting: alone.waiting, settled, ...(alone.gc ? { gc: alone.gc } : {}) });
+      console.error(`round ${index + 1}: without a batch (after ${settled.seconds} s to a ${settled.quiet ? 'quiet' : 'still busy'} machine, ${settled.busyCores} cores), TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms${gcNote(alone.gc)}`);
 
       const created = await client.create(fileId);
       const started = await client.waitFor(created.id, (batch) => batch.request_counts.completed > 0);
       let beforeAt = performance.now();
       let countedFrom = started.request_counts.completed;
-      gcWindow = traced.length > 0 ? new GcWindow(traced) : undefined;
       const beside = await measured(processes, () =>
         runPhase(pool, target, phase, {
           onWindowStart: () => {
@@ -153,7 +157,6 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
           },
         }),
       );
-      const besideGc = gcWindow?.since();
       const after = await client.retrieve(created.id);
       const windowSeconds = (performance.now() - beforeAt) / 1000;
       windows.push({
@@ -163,9 +166,9 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
         waiting: beside.waiting,
         batchInputsPerSecond: round(((after.request_counts.completed - countedFrom) * options.inputsPerLine) / windowSeconds, 2),
         batchStillRunning: !isTerminal(after),
-        ...(besideGc ? { gc: besideGc } : {}),
+        ...(beside.gc ? { gc: beside.gc } : {}),
       });
-      console.error(`round ${index + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})${besideGc ? `; gc: ${describeGc(besideGc)}` : ''}`);
+      console.error(`round ${index + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})${gcNote(beside.gc)}`);
       // The next window without a batch must have none: cancel, and wait until its last lines are in.
       if (!isTerminal(after)) await client.cancel(created.id);
       await client.waitFor(created.id);
@@ -289,7 +292,11 @@ async function main(): Promise<void> {
     const apiKey = await stack.createKey('bench batch');
     const client = new BatchClient(stack.edgeUrl, apiKey);
 
-    const processes: Processes = { pids: new Map() };
+    const edge = stack.edge;
+    const traced: TracedProcess[] = options.gc
+      ? [{ kind: 'edge', output: () => edge.output() }, ...stack.workers.map((worker) => ({ kind: 'workers', output: () => worker.process.output() }))]
+      : [];
+    const processes: Processes = { pids: new Map(), traced };
     const add = (pid: number | undefined, kind: Kind) => pid !== undefined && processes.pids.set(pid, kind);
     for (const emulator of emulators) add(emulator.process.child.pid, 'emulators');
     add(stack.edge.child.pid, 'edge');
