@@ -7,12 +7,13 @@ const TRACE = [
   '{"level":40,"msg":"job failed"}',
   '[10776:0xdb59000]    39714 ms: Mark-Compact 25.6 (56.8) -> 22.6 (56.8) MB, pooled: 0 MB, 4.68 / 0.00 ms  (+ 7.2 ms in 36 steps since start of marking, biggest step 5.6 ms, walltime since start of marking 19 ms) (average mu = 0.999, current mu = 1.000) finalize incremental marking via task; GC in old space requested',
   '[10776:0xdb59000]    57638 ms: Scavenge 36.6 (57.1) -> 24.8 (57.1) MB, pooled: 0 MB, 3.81 / 0.00 ms  (average mu = 0.999, current mu = 1.000) allocation failure; ',
+  '[10776:0xdb59000]    58000 ms: Scavenge 20.5 (57.1) -> 14.1 (57.1) MB, pooled: 0 MB, 1.50 / 0.00 ms  (average mu = 0.999, current mu = 1.000) testing; ',
   '[10776:0xdb59000]    60000 ms: Mark-Compact (reduce) 20.1 (30.0) -> 12.0 (28.0) MB, 9.50 / 0.00 ms  (average mu = 0.990, current mu = 0.980) low memory notification; GC in old space requested',
 ].join('\n');
 
 describe('addGcTrace', () => {
   it('counts scavenges and full collections with their main-thread time, marking steps included, and skips other lines', () => {
-    expect(addGcTrace(TRACE, emptyGcSummary())).toEqual({ scavenges: 2, scavengeMs: 2.31 + 3.81, markCompacts: 2, markCompactMs: 4.68 + 7.2 + 9.5 });
+    expect(addGcTrace(TRACE, emptyGcSummary())).toEqual({ scavenges: 3, scavengesRequested: 1, scavengeMs: 2.31 + 3.81 + 1.5, markCompacts: 2, markCompactMs: 4.68 + 7.2 + 9.5 });
   });
 });
 
@@ -27,8 +28,8 @@ describe('GcWindow', () => {
     edge.text += `\n${TRACE.split('\n')[3]!}`;
     workers[0]!.text += TRACE;
     expect(window.since()).toEqual({
-      edge: { scavenges: 1, scavengeMs: 3.8, markCompacts: 0, markCompactMs: 0 },
-      workers: { scavenges: 2, scavengeMs: 6.1, markCompacts: 2, markCompactMs: 21.4 },
+      edge: { scavenges: 1, scavengesRequested: 0, scavengeMs: 3.8, markCompacts: 0, markCompactMs: 0 },
+      workers: { scavenges: 3, scavengesRequested: 1, scavengeMs: 7.6, markCompacts: 2, markCompactMs: 21.4 },
     });
   });
 });

@@ -6,6 +6,8 @@
 
 export interface GcSummary {
   scavenges: number;
+  /** Of those, the ones the process asked for itself (the edge's idle scavenges: V8 says "testing"). */
+  scavengesRequested: number;
   /** Main-thread pause of all scavenges (young generation), ms. */
   scavengeMs: number;
   markCompacts: number;
@@ -18,7 +20,7 @@ export interface GcSummary {
 const LINE = /ms: (Scavenge|Minor Mark-Sweep|Mark-Compact(?: \(reduce\))?) [^,]*MB,(?: pooled: [\d.]+ MB,)? ([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps)?/;
 
 export function emptyGcSummary(): GcSummary {
-  return { scavenges: 0, scavengeMs: 0, markCompacts: 0, markCompactMs: 0 };
+  return { scavenges: 0, scavengesRequested: 0, scavengeMs: 0, markCompacts: 0, markCompactMs: 0 };
 }
 
 /** Adds the collections traced in `text` (any output; other lines are skipped) to `into`. */
@@ -29,6 +31,7 @@ export function addGcTrace(text: string, into: GcSummary): GcSummary {
     const pauseMs = Number(match[2]);
     if (match[1] === 'Scavenge' || match[1] === 'Minor Mark-Sweep') {
       into.scavenges++;
+      if (/\)\s+testing;/.test(line)) into.scavengesRequested++;
       into.scavengeMs += pauseMs;
     } else {
       into.markCompacts++;
@@ -69,9 +72,9 @@ export class GcWindow {
   }
 }
 
-/** One line per kind: "edge 13 scavenges 112 ms, 1 full 18 ms". */
+/** One line per kind: "edge 13 scavenges (9 requested) 112 ms, 1 full 18 ms". */
 export function describeGc(byKind: Record<string, GcSummary>): string {
   return Object.entries(byKind)
-    .map(([kind, gc]) => `${kind} ${gc.scavenges} scavenges ${gc.scavengeMs.toFixed(0)} ms, ${gc.markCompacts} full ${gc.markCompactMs.toFixed(0)} ms`)
+    .map(([kind, gc]) => `${kind} ${gc.scavenges} scavenges${gc.scavengesRequested > 0 ? ` (${gc.scavengesRequested} requested)` : ''} ${gc.scavengeMs.toFixed(0)} ms, ${gc.markCompacts} full ${gc.markCompactMs.toFixed(0)} ms`)
     .join('; ');
 }

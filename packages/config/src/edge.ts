@@ -46,6 +46,12 @@ export const EdgeConfig = z.object({
    * slices; at least 5 % of it). Alone, a batch takes all of both. 1: no limit. Default: 0.25.
    */
   BATCH_SHARE_BESIDE_INTERACTIVE: fraction(0.25),
+  /**
+   * Whether batch work has the edge collect its young generation between its slices, at moments no
+   * user waits on the edge for a first output, instead of leaving the scavenge to land wherever the
+   * young generation fills (often under a chat user's first token). Default: true.
+   */
+  BATCH_IDLE_SCAVENGE: boolean(true),
   /** How long a unit may go without a sign of life from its edge before another edge runs it. Default: 60 s. */
   BATCH_ACK_WAIT_MS: integer(60_000),
   /**

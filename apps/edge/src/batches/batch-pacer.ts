@@ -16,6 +16,8 @@ export interface BatchPacerOptions {
   now?: () => number;
   /** Waits `ms` (tests pass a fake clock's). */
   sleep?: (ms: number) => Promise<void>;
+  /** Runs between two slices, before the next one is charged (the edge's IdleScavenger looks in here). */
+  betweenSlices?: () => void;
 }
 
 /**
@@ -56,6 +58,7 @@ export class BatchPacer {
    */
   async turn(startedAt: number): Promise<number> {
     await nextTurn();
+    this.options.betweenSlices?.();
     const now = this.now();
     // Slices of several units run interleaved: a stretch of time is charged once, however many
     // of them it held (and whatever else ran in it: the pacer errs on the side of pausing).

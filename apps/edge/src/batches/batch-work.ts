@@ -6,6 +6,7 @@ import { BatchTable } from './batch-table.ts';
 import { ControlRunner } from './control-runner.ts';
 import { EmbedCoalescer } from './embed-coalescer.ts';
 import { availableWorkers, fleetServesInteractive, idleSlots, servingSlots } from '../fleet/router.ts';
+import { IdleScavenger, youngCollector } from './idle-scavenger.ts';
 import { LineRunner } from './line-runner.ts';
 import { UnitRunner, type UnitUsage } from './unit-runner.ts';
 
@@ -39,7 +40,8 @@ export function startBatchRunners(context: EdgeContext, usage: UnitUsage): Batch
 
   const interactiveNearby = () => context.interactive.servedWithin(INTERACTIVE_LINGER_MS) || fleetServesInteractive(context.fleet);
   // Beside users, batch work keeps to the same share of this edge's event loop as of the fleet.
-  const pacer = new BatchPacer({ duty: config.BATCH_SHARE_BESIDE_INTERACTIVE, burstMs: PACER_BURST_MS, interactiveNearby });
+  const scavenger = idleScavenger(context);
+  const pacer = new BatchPacer({ duty: config.BATCH_SHARE_BESIDE_INTERACTIVE, burstMs: PACER_BURST_MS, interactiveNearby, betweenSlices: scavenger && (() => void scavenger.poke()) });
   const dispatcher = new EmbedCoalescer(context.dispatcher, { maxInputs: config.BATCH_EMBED_MAX_INPUTS, pacer });
   const lines = new LineRunner({ ...context, dispatcher });
   const units = new UnitRunner(
@@ -70,4 +72,15 @@ export function startBatchRunners(context: EdgeContext, usage: UnitUsage): Batch
       await Promise.all([units.stop(), control.stop()]);
     },
   };
+}
+
+/** The scavenger batch work pokes between its slices, unless BATCH_IDLE_SCAVENGE is off or the runtime cannot collect on request. */
+function idleScavenger(context: EdgeContext): IdleScavenger | undefined {
+  if (!context.config.BATCH_IDLE_SCAVENGE) return undefined;
+  const collect = youngCollector();
+  if (!collect) {
+    context.logger.warn('this runtime cannot collect garbage on request: batch work leaves scavenges to V8 (BATCH_IDLE_SCAVENGE)');
+    return undefined;
+  }
+  return new IdleScavenger({ usersWaiting: () => context.interactive.usersWaiting, collect });
 }

@@ -134,8 +134,10 @@ describe('the generation pipeline without HTTP', () => {
     expect(context.interactive.inFlight).toBe(0);
     const pending = run({ model: 'llama3.2', messages: [{ role: 'user', content: 'counted while running' }] });
     expect(context.interactive.inFlight).toBe(1);
+    expect(context.interactive.usersWaiting).toBe(true);
     await pending;
     expect(context.interactive.inFlight).toBe(0);
+    expect(context.interactive.usersWaiting).toBe(false);
   });
 
   it('streams into the sink in the dialect’s framing, ended by its terminator', async () => {

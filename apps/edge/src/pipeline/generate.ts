@@ -8,6 +8,7 @@ import { Exchange } from './exchange.ts';
 import { FanOut } from './fan-out.ts';
 import { FramedStream } from './framed-stream.ts';
 import { jobSpec } from './job-spec.ts';
+import type { ServedRequest } from './interactive-load.ts';
 import type { ResponseSink } from './response-sink.ts';
 
 /** One request to generate, as plain values: nothing here depends on how it arrived. */
@@ -38,14 +39,34 @@ export interface GenerationInput {
  * failure is answered in the dialect's error envelope (or, once a stream began, its failure events).
  */
 export async function runGeneration<Request, Chunk>(context: EdgeContext, dialect: Dialect<Request, Chunk>, input: GenerationInput, sink: ResponseSink): Promise<void> {
-  const generation = new GenerationRun(context, dialect, input, sink);
-  if (input.lane === 'batch') return generation.run();
-  context.interactive.begin();
+  if (input.lane === 'batch') return new GenerationRun(context, dialect, input, sink).run();
+  const served = context.interactive.begin();
   try {
-    await generation.run();
+    await new GenerationRun(context, dialect, input, answeredOnFirstOutput(sink, served)).run();
   } finally {
-    context.interactive.end();
+    served.end();
   }
+}
+
+/** The sink, telling `served` when the first output goes out: until then a user waits on this edge. */
+function answeredOnFirstOutput(sink: ResponseSink, served: ServedRequest): ResponseSink {
+  return {
+    sendJson(status, body, headers) {
+      served.answered();
+      sink.sendJson(status, body, headers);
+    },
+    startStream(framing) {
+      sink.startStream(framing);
+    },
+    write(frames) {
+      served.answered();
+      sink.write(frames);
+    },
+    end(frames) {
+      served.answered();
+      sink.end(frames);
+    },
+  };
 }
 
 type TokenChunkTest = (data: Record<string, unknown>) => boolean;

@@ -10,6 +10,8 @@ const SAMPLE_MS = 50;
  */
 export class InteractiveLoad {
   private active = 0;
+  /** Interactive requests that have not written their first output yet (a first token, or a whole answer). */
+  private unanswered = 0;
   private sample: EventLoopUtilization = performance.eventLoopUtilization();
   private sampledAt = performance.now();
   private recent = 0;
@@ -22,13 +24,32 @@ export class InteractiveLoad {
    */
   constructor(private readonly yieldAbove = 0.15) {}
 
-  begin(): void {
+  /** One interactive request begins: call the handle's `answered()` at its first output and `end()` when it is done. */
+  begin(): ServedRequest {
     this.active++;
+    this.unanswered++;
+    let answered = false;
+    let ended = false;
+    const answer = (): void => {
+      if (answered) return;
+      answered = true;
+      this.unanswered--;
+    };
+    return {
+      answered: answer,
+      end: () => {
+        if (ended) return;
+        ended = true;
+        answer();
+        this.active--;
+        this.lastEndedAt = performance.now();
+      },
+    };
   }
 
-  end(): void {
-    this.active--;
-    this.lastEndedAt = performance.now();
+  /** Whether a user waits on this edge for a first output now: any pause of its event loop is theirs. */
+  get usersWaiting(): boolean {
+    return this.unanswered > 0;
   }
 
   /**
@@ -60,4 +81,12 @@ export class InteractiveLoad {
   batchMayStart(): boolean {
     return this.active === 0 || this.utilization() < this.yieldAbove;
   }
+}
+
+/** An interactive request being served, as InteractiveLoad counts it. Both calls are idempotent. */
+export interface ServedRequest {
+  /** Its first output was written (a stream's first frame, or its whole answer). */
+  answered(): void;
+  /** It is done (answered or not). */
+  end(): void;
 }

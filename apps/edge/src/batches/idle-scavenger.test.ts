@@ -1,0 +1,80 @@
+import { getHeapSpaceStatistics } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { IdleScavenger, youngCollector, type YoungGeneration } from './idle-scavenger.ts';
+
+/** A young generation the test fills and empties by hand; `collect` empties it down to `survivors`. */
+function fakeHeap(capacity: number) {
+  const heap = { used: 0, survivors: 0, waiting: false, collections: 0 };
+  const scavenger = new IdleScavenger({
+    usersWaiting: () => heap.waiting,
+    young: (): YoungGeneration => ({ used: heap.used, capacity }),
+    collect: () => {
+      heap.collections++;
+      heap.used = heap.survivors;
+    },
+  });
+  return { heap, scavenger };
+}
+
+describe('IdleScavenger', () => {
+  it('collects once half the young generation was allocated since the last collection, and not before', () => {
+    const { heap, scavenger } = fakeHeap(1000);
+    heap.used = 499;
+    expect(scavenger.poke()).toBe(false);
+    heap.used = 500;
+    expect(scavenger.poke()).toBe(true);
+    expect(heap.collections).toBe(1);
+    expect(scavenger.collections).toBe(1);
+  });
+
+  it('never collects while a user waits for a first output, and does as soon as none does', () => {
+    const { heap, scavenger } = fakeHeap(1000);
+    heap.used = 900;
+    heap.waiting = true;
+    expect(scavenger.poke()).toBe(false);
+    expect(scavenger.poke()).toBe(false);
+    expect(heap.collections).toBe(0);
+    heap.waiting = false;
+    expect(scavenger.poke()).toBe(true);
+    expect(heap.collections).toBe(1);
+  });
+
+  it('counts from what survived its collection: survivors over the threshold do not make it collect on every poke', () => {
+    const { heap, scavenger } = fakeHeap(1000);
+    heap.survivors = 600;
+    heap.used = 700;
+    expect(scavenger.poke()).toBe(true);
+    expect(heap.used).toBe(600);
+    heap.used = 1000;
+    expect(scavenger.poke()).toBe(false);
+    heap.used = 1100;
+    expect(scavenger.poke()).toBe(true);
+    expect(heap.collections).toBe(2);
+  });
+
+  it("notices V8's own collections: after one, it counts from what that one left", () => {
+    const { heap, scavenger } = fakeHeap(1000);
+    heap.used = 450;
+    expect(scavenger.poke()).toBe(false);
+    // V8 collected between two pokes, leaving 100 in use.
+    heap.used = 100;
+    expect(scavenger.poke()).toBe(false);
+    heap.used = 550;
+    expect(scavenger.poke()).toBe(false);
+    heap.used = 600;
+    expect(scavenger.poke()).toBe(true);
+  });
+
+  it("runs V8's own scavenge: garbage just allocated is gone from the young generation afterwards", () => {
+    const collect = youngCollector();
+    expect(collect).toBeTypeOf('function');
+    const newSpaceUsed = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.space_used_size;
+    collect!();
+    let kept = 0;
+    for (let index = 0; index < 20_000; index++) kept += { index, text: `line ${index}` }.text.length;
+    const before = newSpaceUsed();
+    collect!();
+    expect(kept).toBeGreaterThan(0);
+    expect(newSpaceUsed()).toBeLessThan(before);
+  });
+});

@@ -1,0 +1,85 @@
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** The young generation as the scavenger reads it: bytes in use and bytes it holds in all. */
+export interface YoungGeneration {
+  used: number;
+  capacity: number;
+}
+
+export interface IdleScavengerOptions {
+  /** True while a user waits on this edge for a first output: no collection is started then. */
+  usersWaiting: () => boolean;
+  /** Share of the young generation's capacity allocated since the last collection at which one is started early. Default: 0.5. */
+  startAt?: number;
+  /** Reads the young generation (tests pass their own). Default: V8's new space. */
+  young?: () => YoungGeneration;
+  /** Collects the young generation (tests pass their own). Default: V8's scavenge, see `youngCollector`. */
+  collect: () => void;
+}
+
+/**
+ * Collects the edge's young generation while no user waits on it. Beside a batch, the lines waiting
+ * on their coalesced call are what V8's scavenges copy: ~10 ms each, every ~2 s, at whatever moment
+ * the young generation happens to fill — and a chat user's first token that was due then waited for
+ * it (BENCHMARKS.md: the edge's scavenges, 14–16 per 30 s beside a batch, were what the slowest first
+ * tokens had in common). Batch work calls `poke()` between its slices; once half the young
+ * generation has been allocated since its last collection and no interactive request on this edge
+ * is still waiting for its first output, the scavenge is run there and then, so the one V8 would have
+ * started later, perhaps under a user's first token, never comes. While users always wait, nothing
+ * changes: V8 collects when it must, as before.
+ */
+export class IdleScavenger {
+  private readonly young: () => YoungGeneration;
+  private readonly startAt: number;
+  /** Bytes in use right after the last collection seen (ours or V8's own). */
+  private baseline: number;
+  private lastUsed: number;
+  private collected = 0;
+
+  constructor(private readonly options: IdleScavengerOptions) {
+    this.young = options.young ?? newSpace;
+    this.startAt = options.startAt ?? 0.5;
+    this.baseline = this.lastUsed = this.young().used;
+  }
+
+  /** Collections this scavenger started. */
+  get collections(): number {
+    return this.collected;
+  }
+
+  /** Collects now if it is time and no user waits; returns whether it did. Costs a few µs otherwise. */
+  poke(): boolean {
+    const { used, capacity } = this.young();
+    // Less in use than at the last look: V8 collected on its own meanwhile.
+    if (used < this.lastUsed) this.baseline = used;
+    this.lastUsed = used;
+    if (used - this.baseline < this.startAt * capacity || this.options.usersWaiting()) return false;
+    this.options.collect();
+    this.collected++;
+    this.baseline = this.lastUsed = this.young().used;
+    return true;
+  }
+}
+
+function newSpace(): YoungGeneration {
+  const space = getHeapSpaceStatistics().find((candidate) => candidate.space_name === 'new_space');
+  if (!space) return { used: 0, capacity: Number.POSITIVE_INFINITY };
+  return { used: space.space_used_size, capacity: space.space_used_size + space.space_available_size };
+}
+
+/**
+ * V8's young-generation collection as a function, or undefined where the runtime does not offer it.
+ * `gc` is only exposed to contexts created after `--expose-gc` is set, hence the fresh context: the
+ * function it returns collects this whole isolate.
+ */
+export function youngCollector(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    if (typeof gc !== 'function') return undefined;
+    return () => (gc as (options: { type: 'minor' }) => void)({ type: 'minor' });
+  } catch {
+    return undefined;
+  }
+}
