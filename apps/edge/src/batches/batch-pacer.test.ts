@@ -69,4 +69,17 @@ describe('BatchPacer', () => {
     await Promise.all([pacer.turn(first), pacer.turn(second)]);
     expect(clock.pauses).toEqual([8, 8]);
   });
+
+  it('runs its between-slices hook once per turn, after the loop turned and before the next slice is charged', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const order: string[] = [];
+    const pacer = new BatchPacer({ duty: 1, burstMs: 0, interactiveNearby: () => true, now, sleep, betweenSlices: () => order.push(`between at ${clock.at}`) });
+    let startedAt = pacer.sliceStart();
+    for (let slice = 0; slice < 3; slice++) {
+      clock.at += 1;
+      order.push(`slice ${slice}`);
+      startedAt = await pacer.turn(startedAt);
+    }
+    expect(order).toEqual(['slice 0', 'between at 1001', 'slice 1', 'between at 1002', 'slice 2', 'between at 1003']);
+  });
 });

@@ -127,6 +127,28 @@ describe('the generation pipeline without HTTP', () => {
     expect(usage.filter((other) => other.requestId === requestId)).toHaveLength(1);
   });
 
+  it('counts a streamed request as waiting until its first frame goes out, and as in flight until its end', async () => {
+    const seen: { at: string; waiting: boolean; inFlight: number }[] = [];
+    const note = (at: string) => seen.push({ at, waiting: context.interactive.usersWaiting, inFlight: context.interactive.inFlight });
+    const sink = new (class extends CollectingSink {
+      override startStream(framing: Parameters<CollectingSink['startStream']>[0]): void {
+        note('start');
+        super.startStream(framing);
+      }
+      override write(frames: string): void {
+        note('write');
+        super.write(frames);
+      }
+    })();
+    const input: GenerationInput = { endpoint: ENDPOINT, requestId: randomUUID(), headers: {}, body: { model: 'llama3.2', stream: true, messages: [{ role: 'user', content: 'waiting for a first frame' }] }, signal: new AbortController().signal };
+    await runGeneration(context, chatCompletionsDialect(context), input, sink);
+    expect(sink.answer?.kind).toBe('stream');
+    expect(seen[0]).toEqual({ at: 'start', waiting: true, inFlight: 1 });
+    expect(seen.filter((entry) => entry.at === 'write').length).toBeGreaterThan(1);
+    expect(seen.filter((entry) => entry.at === 'write').every((entry) => !entry.waiting && entry.inFlight === 1)).toBe(true);
+    expect(context.interactive.inFlight).toBe(0);
+  });
+
   it('leaves no abort listener behind on a signal many requests share (a batch runner’s), and counts only interactive requests as interactive', async () => {
     const shared = new AbortController().signal;
     for (let index = 0; index < 3; index++) await run({ model: 'llama3.2', messages: [{ role: 'user', content: `shared signal ${index}` }] }, shared);
