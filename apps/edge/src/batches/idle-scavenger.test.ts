@@ -17,11 +17,11 @@ function fakeHeap(capacity: number) {
 }
 
 describe('IdleScavenger', () => {
-  it('collects once half the young generation was allocated since the last collection, and not before', () => {
+  it('collects once the young generation is 60 % full, and not before', () => {
     const { heap, scavenger } = fakeHeap(1000);
-    heap.used = 499;
+    heap.used = 599;
     expect(scavenger.poke()).toBe(false);
-    heap.used = 500;
+    heap.used = 600;
     expect(scavenger.poke()).toBe(true);
     expect(heap.collections).toBe(1);
     expect(scavenger.collections).toBe(1);
@@ -39,29 +39,29 @@ describe('IdleScavenger', () => {
     expect(heap.collections).toBe(1);
   });
 
-  it('counts from what survived its collection: survivors over the threshold do not make it collect on every poke', () => {
+  it('waits for a quarter of the young generation to be allocated after its collection: survivors over 60 % do not make it collect on every poke', () => {
     const { heap, scavenger } = fakeHeap(1000);
-    heap.survivors = 600;
+    heap.survivors = 650;
     heap.used = 700;
     expect(scavenger.poke()).toBe(true);
-    expect(heap.used).toBe(600);
-    heap.used = 1000;
+    expect(heap.used).toBe(650);
+    heap.used = 899;
     expect(scavenger.poke()).toBe(false);
-    heap.used = 1100;
+    heap.used = 900;
     expect(scavenger.poke()).toBe(true);
     expect(heap.collections).toBe(2);
   });
 
   it("notices V8's own collections: after one, it counts from what that one left", () => {
     const { heap, scavenger } = fakeHeap(1000);
-    heap.used = 450;
-    expect(scavenger.poke()).toBe(false);
-    // V8 collected between two pokes, leaving 100 in use.
-    heap.used = 100;
-    expect(scavenger.poke()).toBe(false);
     heap.used = 550;
     expect(scavenger.poke()).toBe(false);
-    heap.used = 600;
+    // V8 collected between two pokes, leaving 500 in use (survivors).
+    heap.used = 500;
+    expect(scavenger.poke()).toBe(false);
+    heap.used = 749;
+    expect(scavenger.poke()).toBe(false);
+    heap.used = 750;
     expect(scavenger.poke()).toBe(true);
   });
 

@@ -10,8 +10,14 @@ export interface YoungGeneration {
 export interface IdleScavengerOptions {
   /** True while a user waits on this edge for a first output: no collection is started then. */
   usersWaiting: () => boolean;
-  /** Share of the young generation's capacity allocated since the last collection at which one is started early. Default: 0.5. */
+  /** Share of the young generation's capacity in use at which a collection is started early. Default: 0.6. */
   startAt?: number;
+  /**
+   * Share of its capacity that must have been allocated since the last collection: what survived one
+   * (the lines still waiting on their calls) may fill the young generation past `startAt` by itself,
+   * and collecting it again at once would only copy it again. Default: 0.25.
+   */
+  minAllocated?: number;
   /** Reads the young generation (tests pass their own). Default: V8's new space. */
   young?: () => YoungGeneration;
   /** Collects the young generation (tests pass their own). Default: V8's scavenge, see `youngCollector`. */
@@ -23,15 +29,16 @@ export interface IdleScavengerOptions {
  * on their coalesced call are what V8's scavenges copy: ~10 ms each, every ~2 s, at whatever moment
  * the young generation happens to fill — and a chat user's first token that was due then waited for
  * it (BENCHMARKS.md: the edge's scavenges, 14–16 per 30 s beside a batch, were what the slowest first
- * tokens had in common). Batch work calls `poke()` between its slices; once half the young
- * generation has been allocated since its last collection and no interactive request on this edge
- * is still waiting for its first output, the scavenge is run there and then, so the one V8 would have
- * started later, perhaps under a user's first token, never comes. While users always wait, nothing
+ * tokens had in common). Batch work calls `poke()` between its slices; once the young generation is
+ * 60 % full (a quarter of it allocated since its last collection at least) and no interactive
+ * request on this edge is still waiting for its first output, the scavenge is run there and then,
+ * so the one V8 would have started later, perhaps under a user's first token, never comes. While users always wait, nothing
  * changes: V8 collects when it must, as before.
  */
 export class IdleScavenger {
   private readonly young: () => YoungGeneration;
   private readonly startAt: number;
+  private readonly minAllocated: number;
   /** Bytes in use right after the last collection seen (ours or V8's own). */
   private baseline: number;
   private lastUsed: number;
@@ -39,7 +46,8 @@ export class IdleScavenger {
 
   constructor(private readonly options: IdleScavengerOptions) {
     this.young = options.young ?? newSpace;
-    this.startAt = options.startAt ?? 0.5;
+    this.startAt = options.startAt ?? 0.6;
+    this.minAllocated = options.minAllocated ?? 0.25;
     this.baseline = this.lastUsed = this.young().used;
   }
 
@@ -54,7 +62,7 @@ export class IdleScavenger {
     // Less in use than at the last look: V8 collected on its own meanwhile.
     if (used < this.lastUsed) this.baseline = used;
     this.lastUsed = used;
-    if (used - this.baseline < this.startAt * capacity || this.options.usersWaiting()) return false;
+    if (used < this.startAt * capacity || used - this.baseline < this.minAllocated * capacity || this.options.usersWaiting()) return false;
     this.options.collect();
     this.collected++;
     this.baseline = this.lastUsed = this.young().used;
