@@ -61,6 +61,7 @@ export function startBatchRunners(context: EdgeContext, usage: UnitUsage): Batch
     logger,
     unitLimits: { lines: config.BATCH_UNIT_LINES, embedInputs: config.BATCH_EMBED_MAX_INPUTS, bytes: Math.max(64 * 1024, maxInlinePayload(bus) - UNIT_ENVELOPE_BYTES) },
     ackWaitMs: config.BATCH_ACK_WAIT_MS,
+    pacer,
   });
   const sweeper = new BatchSweeper(bus, table, logger, config.BATCH_SWEEP_INTERVAL_MS);
   units.start();

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getBatchRecord, openBatchControlPuller, type BatchPuller, type Bus, type JsMsg } from '@corral/bus';
 import { BatchControlOp, type BatchControl } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import type { BatchPacer } from './batch-pacer.ts';
 import type { BatchTable } from './batch-table.ts';
 import { finalizeBatch } from './finalize-batch.ts';
 import { validateBatch, type UnitLimits } from './validate-batch.ts';
@@ -15,6 +16,8 @@ export interface ControlRunnerDeps {
   logger: FastifyBaseLogger;
   unitLimits: UnitLimits;
   ackWaitMs: number;
+  /** Paces validation beside users like the rest of the edge's batch work. Default: unpaced. */
+  pacer?: Pick<BatchPacer, 'sliceStart' | 'turn'>;
 }
 
 /**
@@ -76,7 +79,7 @@ export class ControlRunner {
         if (control.op === BatchControlOp.Validate) {
           // A batch cancelled before its file was read is finalized (empty) by the sweeper instead.
           if (batch.status === 'validating') {
-            await validateBatch(bus, batch, this.deps.unitLimits, () => (batches.get(batch.id) ?? batch).stop === null);
+            await validateBatch(bus, batch, this.deps.unitLimits, () => (batches.get(batch.id) ?? batch).stop === null, this.deps.pacer);
           }
         } else {
           await finalizeBatch(bus, batch, this.deps.logger);

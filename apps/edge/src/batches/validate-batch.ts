@@ -1,7 +1,7 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { enqueueBatchUnit, fileInfo, readFileContent, updateBatchRecord, type Bus } from '@corral/bus';
 import { jsonlLines, validateBatchInput, type BatchEndpoint } from '@corral/openai';
 import { PROTOCOL_VERSION, type BatchErrorEntry, type BatchRecord, type BatchWorkLine } from '@corral/protocol';
+import { unpaced, type BatchPacer } from './batch-pacer.ts';
 import { embedInputCount } from './embed-inputs.ts';
 
 export interface UnitLimits {
@@ -23,14 +23,21 @@ export interface UnitLimits {
  * faults fails the batch with OpenAI's `errors` list; nothing is enqueued for it. Enqueuing again
  * after a crash is harmless: units carry deterministic message ids the queue deduplicates.
  */
-export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLimits, stillWanted: () => boolean, now: () => number = Date.now): Promise<void> {
+export async function validateBatch(
+  bus: Bus,
+  batch: BatchRecord,
+  limits: UnitLimits,
+  stillWanted: () => boolean,
+  pacer: Pick<BatchPacer, 'sliceStart' | 'turn'> = unpaced,
+  now: () => number = Date.now,
+): Promise<void> {
   const seconds = () => Math.floor(now() / 1000);
   const file = await fileInfo(bus, batch.inputFileId);
   if (!file || file.ownerKeyId !== batch.keyId) {
     await fail(bus, batch.id, [{ code: 'invalid_file', message: `The input file '${batch.inputFileId}' no longer exists.`, param: 'input_file_id', line: null }], seconds());
     return;
   }
-  const validation = await validateBatchInput(yieldingEvery(jsonlLines(await contentOf(bus, batch.inputFileId))), { endpoint: batch.endpoint as BatchEndpoint, maxLineLength: limits.bytes });
+  const validation = await validateBatchInput(pacedLines(jsonlLines(await contentOf(bus, batch.inputFileId)), pacer), { endpoint: batch.endpoint as BatchEndpoint, maxLineLength: limits.bytes });
   if (!validation.ok) {
     await fail(bus, batch.id, validation.errors, seconds());
     return;
@@ -55,7 +62,7 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
     return embeddings ? inputs + count > limits.embedInputs : lines.length >= limits.lines;
   };
   let lineNumber = 0;
-  for await (const text of yieldingEvery(jsonlLines(await contentOf(bus, batch.inputFileId)))) {
+  for await (const text of pacedLines(jsonlLines(await contentOf(bus, batch.inputFileId)), pacer)) {
     lineNumber++;
     if (text.trim() === '') continue;
     if (!stillWanted()) break;
@@ -76,18 +83,20 @@ export async function validateBatch(bus: Bus, batch: BatchRecord, limits: UnitLi
   });
 }
 
-/** Lines read per turn of the event loop. */
-const LINES_PER_TURN = 256;
+/** Lines read per slice of batch work (about a millisecond of parsing and checking). */
+export const LINES_PER_SLICE = 64;
 
 /**
- * The lines, with a turn of the event loop given up every LINES_PER_TURN. A file's chunk holds
+ * The lines, in slices of LINES_PER_SLICE with the pacer's turn between two: a file's chunk holds
  * thousands of lines that an async generator would hand over in one go (its steps are microtasks),
- * parsing for 100 ms and more while the edge's interactive requests wait.
+ * parsing for 100 ms and more while the edge's interactive requests wait; and beside users a
+ * 50 000-line file's two passes keep to the batch's share of the loop like the rest of its work.
  */
-async function* yieldingEvery(lines: AsyncIterable<string>): AsyncIterable<string> {
+export async function* pacedLines(lines: AsyncIterable<string>, pacer: Pick<BatchPacer, 'sliceStart' | 'turn'>): AsyncIterable<string> {
   let count = 0;
+  let sliceStartedAt = pacer.sliceStart();
   for await (const line of lines) {
-    if (++count % LINES_PER_TURN === 0) await nextTurn();
+    if (++count % LINES_PER_SLICE === 0) sliceStartedAt = await pacer.turn(sliceStartedAt);
     yield line;
   }
 }
