@@ -85,8 +85,11 @@ export class BatchPacer {
   }
 }
 
+/** What batch work needs of a pacer: where a slice starts, and the turn between two slices. */
+export type BatchSlices = Pick<BatchPacer, 'sliceStart' | 'turn'>;
+
 /** Slices that only let the loop turn between them, never pause: for batch work with no pacer. */
-export const unpaced: Pick<BatchPacer, 'sliceStart' | 'turn'> = {
+export const unpaced: BatchSlices = {
   sliceStart: () => 0,
   turn: async () => {
     await nextTurn();

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getBatchRecord, openBatchControlPuller, type BatchPuller, type Bus, type JsMsg } from '@corral/bus';
 import { BatchControlOp, type BatchControl } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { BatchPacer } from './batch-pacer.ts';
+import type { BatchSlices } from './batch-pacer.ts';
 import type { BatchTable } from './batch-table.ts';
 import { finalizeBatch } from './finalize-batch.ts';
 import { validateBatch, type UnitLimits } from './validate-batch.ts';
@@ -16,8 +16,8 @@ export interface ControlRunnerDeps {
   logger: FastifyBaseLogger;
   unitLimits: UnitLimits;
   ackWaitMs: number;
-  /** Paces validation beside users like the rest of the edge's batch work. Default: unpaced. */
-  pacer?: Pick<BatchPacer, 'sliceStart' | 'turn'>;
+  /** Paces validation beside users like the rest of the edge's batch work. */
+  pacer: BatchSlices;
 }
 
 /**

@@ -3,7 +3,7 @@ import { ErrorCode, type Usage } from '@corral/protocol';
 import { AsyncQueue } from '../jobs/async-queue.ts';
 import { JobError } from '../jobs/job-error.ts';
 import type { JobDispatcher, JobEvent, JobRun, JobSpec } from '../jobs/job-run.ts';
-import { unpaced, type BatchPacer } from './batch-pacer.ts';
+import { unpaced, type BatchSlices } from './batch-pacer.ts';
 
 /** Members whose results are handed over per turn of the event loop. */
 const MEMBERS_PER_TURN = 4;
@@ -12,7 +12,7 @@ export interface CoalescerOptions {
   /** Inputs one /api/embed call carries at most. */
   maxInputs: number;
   /** Spreads the hand-over of a call's results over time while users are being served. Default: unpaced. */
-  pacer?: Pick<BatchPacer, 'sliceStart' | 'turn'>;
+  pacer?: BatchSlices;
 }
 
 /** One line's embed job waiting for (or riding in) a merged call. */
@@ -130,7 +130,7 @@ function mergedSpec(members: readonly Member[]): JobSpec {
   return { ...base, requestId: `coal_${randomUUID().replaceAll('-', '')}`, body: { ...base.body, input: members.flatMap((member) => member.inputs) } };
 }
 
-async function deliver(merged: JobRun, members: readonly Member[], pacer: NonNullable<CoalescerOptions['pacer']>): Promise<void> {
+async function deliver(merged: JobRun, members: readonly Member[], pacer: BatchSlices): Promise<void> {
   try {
     for await (const event of merged.events) {
       if (event.type !== 'final') continue;

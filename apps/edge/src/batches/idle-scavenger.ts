@@ -7,20 +7,21 @@ export interface YoungGeneration {
   capacity: number;
 }
 
+/** Share of the young generation's capacity in use at which a collection is started early. */
+const START_AT = 0.6;
+/**
+ * Share of its capacity that must have been allocated since the last collection: what survived one
+ * (the lines still waiting on their calls) may fill the young generation past START_AT by itself,
+ * and collecting it again at once would only copy it again.
+ */
+const MIN_ALLOCATED = 0.25;
+
 export interface IdleScavengerOptions {
   /** True while a user waits on this edge for a first output: no collection is started then. */
   usersWaiting: () => boolean;
-  /** Share of the young generation's capacity in use at which a collection is started early. Default: 0.6. */
-  startAt?: number;
-  /**
-   * Share of its capacity that must have been allocated since the last collection: what survived one
-   * (the lines still waiting on their calls) may fill the young generation past `startAt` by itself,
-   * and collecting it again at once would only copy it again. Default: 0.25.
-   */
-  minAllocated?: number;
   /** Reads the young generation (tests pass their own). Default: V8's new space. */
   young?: () => YoungGeneration;
-  /** Collects the young generation (tests pass their own). Default: V8's scavenge, see `youngCollector`. */
+  /** Collects the young generation: V8's scavenge from `youngCollector()`, or a test's own. */
   collect: () => void;
 }
 
@@ -32,28 +33,18 @@ export interface IdleScavengerOptions {
  * tokens had in common). Batch work calls `poke()` between its slices; once the young generation is
  * 60 % full (a quarter of it allocated since its last collection at least) and no interactive
  * request on this edge is still waiting for its first output, the scavenge is run there and then,
- * so the one V8 would have started later, perhaps under a user's first token, never comes. While users always wait, nothing
- * changes: V8 collects when it must, as before.
+ * so the one V8 would have started later, perhaps under a user's first token, never comes. While
+ * users always wait, nothing changes: V8 collects when it must, as before.
  */
 export class IdleScavenger {
   private readonly young: () => YoungGeneration;
-  private readonly startAt: number;
-  private readonly minAllocated: number;
   /** Bytes in use right after the last collection seen (ours or V8's own). */
   private baseline: number;
   private lastUsed: number;
-  private collected = 0;
 
   constructor(private readonly options: IdleScavengerOptions) {
     this.young = options.young ?? newSpace;
-    this.startAt = options.startAt ?? 0.6;
-    this.minAllocated = options.minAllocated ?? 0.25;
     this.baseline = this.lastUsed = this.young().used;
-  }
-
-  /** Collections this scavenger started. */
-  get collections(): number {
-    return this.collected;
   }
 
   /** Collects now if it is time and no user waits; returns whether it did. Costs a few µs otherwise. */
@@ -62,15 +53,15 @@ export class IdleScavenger {
     // Less in use than at the last look: V8 collected on its own meanwhile.
     if (used < this.lastUsed) this.baseline = used;
     this.lastUsed = used;
-    if (used < this.startAt * capacity || used - this.baseline < this.minAllocated * capacity || this.options.usersWaiting()) return false;
+    if (used < START_AT * capacity || used - this.baseline < MIN_ALLOCATED * capacity || this.options.usersWaiting()) return false;
     this.options.collect();
-    this.collected++;
     this.baseline = this.lastUsed = this.young().used;
     return true;
   }
 }
 
-function newSpace(): YoungGeneration {
+/** V8's young generation (its new space) now. */
+export function newSpace(): YoungGeneration {
   const space = getHeapSpaceStatistics().find((candidate) => candidate.space_name === 'new_space');
   if (!space) return { used: 0, capacity: Number.POSITIVE_INFINITY };
   return { used: space.space_used_size, capacity: space.space_used_size + space.space_available_size };

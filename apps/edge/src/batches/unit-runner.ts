@@ -4,7 +4,7 @@ import { batchLineIds, BatchLineError, errorLine, responseLine } from '@corral/o
 import { BatchStop, isTerminalBatchStatus, type BatchPartSummary, type BatchRecord, type BatchWorkLine, type BatchWorkUnit } from '@corral/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AbortFanout } from './abort-fanout.ts';
-import type { BatchPacer } from './batch-pacer.ts';
+import type { BatchSlices } from './batch-pacer.ts';
 import type { BatchTable } from './batch-table.ts';
 import { embedInputCount } from './embed-inputs.ts';
 import type { UsagePublisher } from '../usage/publisher.ts';
@@ -45,7 +45,7 @@ export interface UnitRunnerDeps {
   /** False while interactive requests need this edge's event loop more than batch lines do. */
   mayStart: () => boolean;
   /** Spreads starting lines and storing results over time while users are being served. */
-  pacer: Pick<BatchPacer, 'sliceStart' | 'turn'>;
+  pacer: BatchSlices;
   /** Keeps coalesced embed calls open while one group's lines are started (paced, with pauses between). */
   holdCalls: () => () => void;
   logger: FastifyBaseLogger;

@@ -1,7 +1,7 @@
 import { enqueueBatchUnit, fileInfo, readFileContent, updateBatchRecord, type Bus } from '@corral/bus';
 import { jsonlLines, validateBatchInput, type BatchEndpoint } from '@corral/openai';
 import { PROTOCOL_VERSION, type BatchErrorEntry, type BatchRecord, type BatchWorkLine } from '@corral/protocol';
-import { unpaced, type BatchPacer } from './batch-pacer.ts';
+import type { BatchSlices } from './batch-pacer.ts';
 import { embedInputCount } from './embed-inputs.ts';
 
 export interface UnitLimits {
@@ -28,7 +28,7 @@ export async function validateBatch(
   batch: BatchRecord,
   limits: UnitLimits,
   stillWanted: () => boolean,
-  pacer: Pick<BatchPacer, 'sliceStart' | 'turn'> = unpaced,
+  pacer: BatchSlices,
   now: () => number = Date.now,
 ): Promise<void> {
   const seconds = () => Math.floor(now() / 1000);
@@ -92,7 +92,7 @@ export const LINES_PER_SLICE = 64;
  * parsing for 100 ms and more while the edge's interactive requests wait; and beside users a
  * 50 000-line file's two passes keep to the batch's share of the loop like the rest of its work.
  */
-export async function* pacedLines(lines: AsyncIterable<string>, pacer: Pick<BatchPacer, 'sliceStart' | 'turn'>): AsyncIterable<string> {
+export async function* pacedLines(lines: AsyncIterable<string>, pacer: BatchSlices): AsyncIterable<string> {
   let count = 0;
   let sliceStartedAt = pacer.sliceStart();
   for await (const line of lines) {
