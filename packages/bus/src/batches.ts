@@ -137,14 +137,30 @@ export async function deleteBatchRecord(bus: Bus, id: string): Promise<void> {
   await (await recordsOf(bus)).delete(id);
 }
 
-/** Every batch, in no particular order (the edge keeps a watched copy instead; this is for tools). */
+/** Records read at once while listing: enough to hide the round trips, few enough not to flood the server. */
+const LIST_READS_AT_ONCE = 64;
+
+/**
+ * Every batch, in no particular order (the edge keeps a watched copy instead; this is for tools).
+ * The bucket's keys are taken from its stream's subjects at one moment, then each record is read as
+ * it stands. Not the bucket's history: read as a stream while batches progress, it brought a batch
+ * written meanwhile twice and only ended at the consumer's next idle heartbeat (30 s and more).
+ */
 export async function listBatchRecords(bus: Bus): Promise<BatchRecord[]> {
   const kv = await recordsOf(bus);
+  const bucket = bus.subjects.bucketName('batches');
+  const subjectPrefix = `$KV.${bucket}.`;
+  const info = await (await jetstreamManager(bus.nc)).streams.info(`KV_${bucket}`, { subjects_filter: `${subjectPrefix}>` });
+  const ids = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(subjectPrefix.length));
   const found: BatchRecord[] = [];
-  for await (const entry of await kv.history()) {
-    if (entry.operation !== 'PUT') continue;
-    const parsed = BatchRecord.safeParse(JSON.parse(new TextDecoder().decode(entry.value)));
-    if (parsed.success) found.push(parsed.data);
+  for (let start = 0; start < ids.length; start += LIST_READS_AT_ONCE) {
+    const entries = await Promise.all(ids.slice(start, start + LIST_READS_AT_ONCE).map((id) => kv.get(id)));
+    for (const entry of entries) {
+      // Deleted since the subjects were read, or a delete marker: not a batch.
+      if (!entry || entry.operation !== 'PUT') continue;
+      const parsed = BatchRecord.safeParse(JSON.parse(new TextDecoder().decode(entry.value)));
+      if (parsed.success) found.push(parsed.data);
+    }
   }
   return found;
 }
