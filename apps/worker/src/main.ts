@@ -1,5 +1,6 @@
 import { parseEnv, WorkerConfig } from '@corral/config';
 import { createLogger } from '@corral/log';
+import { fixHeapGrowth } from './heap-growth.ts';
 import { resolveWorkerId } from './worker-id.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 
@@ -7,6 +8,8 @@ const parsed = parseEnv(WorkerConfig, process.env);
 // Resolved here so every log line, not just those after startup, names this worker.
 const config: WorkerConfig = { ...parsed, WORKER_ID: resolveWorkerId(parsed.WORKER_ID) };
 const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL, base: { workerId: config.WORKER_ID } });
+// Before the worker allocates its working set, so the first limit V8 computes already uses it.
+const heapGrowthPercent = fixHeapGrowth(config.WORKER_HEAP_GROWTH_PERCENT);
 
 let worker: RunningWorker;
 try {
@@ -15,7 +18,7 @@ try {
   logger.fatal({ err: error, ollama: config.OLLAMA_URL, nats: config.NATS_URL }, 'worker failed to start');
   process.exit(1);
 }
-logger.info({ ollama: config.OLLAMA_URL, nats: config.NATS_URL, prefix: config.CORRAL_PREFIX }, 'worker started');
+logger.info({ ollama: config.OLLAMA_URL, nats: config.NATS_URL, prefix: config.CORRAL_PREFIX, heapGrowthPercent: heapGrowthPercent ?? 'v8' }, 'worker started');
 
 // An operator's drain command ends the process as SIGTERM does, once the jobs in flight are done.
 worker.drained().then(

@@ -23,5 +23,11 @@ export const WorkerConfig = z.object({
   KEEPALIVE_INTERVAL_MS: integer(1000),
   /** How long SIGTERM waits for in-flight jobs before exiting anyway. Default: 120000 ms. */
   DRAIN_TIMEOUT_MS: integer(120_000),
+  /**
+   * How far V8 lets the heap grow past what a full collection kept, in percent (300: to 4 ×); 0
+   * leaves V8's own heuristic, which gives a worker the minimum and so a full collection every
+   * 20–30 s under load. A node `--heap-growing-percent` flag wins. Default: 300.
+   */
+  WORKER_HEAP_GROWTH_PERCENT: integer(300),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
