@@ -17,14 +17,18 @@ function read(file: string): string {
   }
 }
 
-/** Busy and total ticks of all CPUs together (first line of /proc/stat). */
-function machineTicks(): { busy: number; total: number } {
+/**
+ * Busy and total ticks of all CPUs together (first line of /proc/stat). `steal` (inside `busy`) is
+ * time a virtual CPU wanted to run while the hypervisor ran someone else: on a shared host it is
+ * the part of "foreign" that no process on this machine explains.
+ */
+function machineTicks(): { busy: number; total: number; steal: number } {
   const line = read('/proc/stat').split('\n', 1)[0] ?? '';
   const fields = line.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal (guest time is already inside user)
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
   const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
+  return { busy, total: busy + idle + iowait, steal };
 }
 
 export interface ProcessCpu {
@@ -82,7 +86,7 @@ export function findProcess(command: string): number | undefined {
 
 export interface CpuSnapshot {
   at: number;
-  machine: { busy: number; total: number };
+  machine: { busy: number; total: number; steal: number };
   processes: Map<number, ProcessCpu>;
 }
 
@@ -101,6 +105,8 @@ export interface CpuUse {
   machineBusyCores: number;
   /** Busy cores not explained by the given pids (other work on the machine). */
   foreignCores: number;
+  /** Of foreignCores, the cores' worth of time the hypervisor took away (steal). */
+  stealCores: number;
   wallMs: number;
 }
 
@@ -122,6 +128,7 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
     waitMs,
     machineBusyCores: wallMs > 0 ? machineMs / wallMs : 0,
     foreignCores: wallMs > 0 ? Math.max(0, machineMs - knownMs) / wallMs : 0,
+    stealCores: wallMs > 0 ? ((after.machine.steal - before.machine.steal) * 1000) / TICKS_PER_SECOND / wallMs : 0,
     wallMs,
   };
 }

@@ -56,6 +56,8 @@ function cpuByKind(processes: Processes, before: CpuSnapshot, after: CpuSnapshot
     waiting[kind] = (waiting[kind] ?? 0) + (use.waitMs.get(pid) ?? 0) / use.wallMs;
   }
   cores.foreign = use.foreignCores;
+  // Inside foreign: on a shared virtual machine, the time the host gave our CPUs to someone else.
+  cores.steal = use.stealCores;
   const rounded = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([kind, value]) => [kind, round(value, 3)]));
   return { cores: rounded(cores), waiting: rounded(waiting) };
 }
@@ -67,6 +69,11 @@ async function measured<T>(processes: Processes, work: () => Promise<T>): Promis
   const cpu = cpuByKind(processes, before, snapshot(processes.pids.keys()));
   const gc = gcWindow?.since();
   return { result, ...cpu, ...(gc ? { gc } : {}) };
+}
+
+/** The host's steal in a window: high values mean a disturbed window on a shared machine. */
+function stealNote(cores: Record<string, number>): string {
+  return `; host steal ${(cores.steal ?? 0).toFixed(2)} cores`;
 }
 
 /** The console's account of a window's collections, when --gc traced them. */
@@ -143,7 +150,7 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
       const settled = await settle(processes);
       const alone = await measured(processes, () => runPhase(pool, target, phase));
       windows.push({ batch: false, result: alone.result, cores: alone.cores, waiting: alone.waiting, settled, ...(alone.gc ? { gc: alone.gc } : {}) });
-      console.error(`round ${index + 1}: without a batch (after ${settled.seconds} s to a ${settled.quiet ? 'quiet' : 'still busy'} machine, ${settled.busyCores} cores), TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms${gcNote(alone.gc)}`);
+      console.error(`round ${index + 1}: without a batch (after ${settled.seconds} s to a ${settled.quiet ? 'quiet' : 'still busy'} machine, ${settled.busyCores} cores), TTFT p99 ${summarize(alone.result.ttfts).p99.toFixed(1)} ms${stealNote(alone.cores)}${gcNote(alone.gc)}`);
 
       const created = await client.create(fileId);
       const started = await client.waitFor(created.id, (batch) => batch.request_counts.completed > 0);
@@ -168,7 +175,7 @@ async function interactiveRounds(options: BatchBenchOptions, stack: Stack, apiKe
         batchStillRunning: !isTerminal(after),
         ...(beside.gc ? { gc: beside.gc } : {}),
       });
-      console.error(`round ${index + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})${gcNote(beside.gc)}`);
+      console.error(`round ${index + 1}: beside a batch, TTFT p99 ${summarize(beside.result.ttfts).p99.toFixed(1)} ms (batch still running at the end: ${!isTerminal(after)})${stealNote(beside.cores)}${gcNote(beside.gc)}`);
       // The next window without a batch must have none: cancel, and wait until its last lines are in.
       if (!isTerminal(after)) await client.cancel(created.id);
       await client.waitFor(created.id);
