@@ -66,9 +66,11 @@ describe('fixHeapGrowth', () => {
     expect(outcome.limitKb / outcome.keptKb).toBeLessThan(3);
   });
 
-  it('at 0 sets nothing and reports V8 in charge', () => {
+  it('at 0 sets nothing and reports V8 in charge; reads the operator\'s flag however it is spelled', () => {
     expect(fixHeapGrowth(0, [])).toBeUndefined();
     expect(fixHeapGrowth(0, ['--heap-growing-percent=120'])).toBe(120);
     expect(fixHeapGrowth(0, ['--heap_growing_percent=0'])).toBeUndefined();
+    expect(fixHeapGrowth(300, ['--heap-growing-percent', '80'])).toBe(80);
+    expect(fixHeapGrowth(300, ['--heap_growing_percent=150'])).toBe(150);
   });
 });

@@ -18,12 +18,20 @@ const FLAG = '--heap-growing-percent';
  * Returns the percent in effect from here on (undefined: V8's heuristic).
  */
 export function fixHeapGrowth(percent: number, execArgv: readonly string[] = process.execArgv): number | undefined {
-  const given = execArgv.find((argument) => argument === FLAG || argument.startsWith(`${FLAG}=`) || argument.startsWith('--heap_growing_percent'));
-  if (given !== undefined) {
-    const value = Number(given.split('=')[1]);
-    return Number.isFinite(value) && value > 0 ? value : undefined;
-  }
+  const given = operatorsPercent(execArgv);
+  if (given !== undefined) return given > 0 ? given : undefined;
   if (percent <= 0) return undefined;
   setFlagsFromString(`${FLAG}=${Math.round(percent)}`);
   return Math.round(percent);
+}
+
+/** The percent given on node's command line (V8 spells flags with - or _, the value after = or apart). */
+function operatorsPercent(execArgv: readonly string[]): number | undefined {
+  for (const [index, argument] of execArgv.entries()) {
+    const [name, value = execArgv[index + 1]] = argument.split('=', 2);
+    if (name?.replaceAll('_', '-') !== FLAG) continue;
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : 0;
+  }
+  return undefined;
 }
