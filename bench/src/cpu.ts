@@ -110,6 +110,10 @@ export interface CpuUse {
   wallMs: number;
 }
 
+function ticksToMs(ticks: number): number {
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
 export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
   const wallMs = after.at - before.at;
   const processMs = new Map<number, number>();
@@ -122,13 +126,14 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
     waitMs.set(pid, Math.max(0, (cpu.waitNs - earlier.waitNs) / 1e6));
     knownMs += used;
   }
-  const machineMs = ((after.machine.busy - before.machine.busy) * 1000) / TICKS_PER_SECOND;
+  const machineMs = ticksToMs(after.machine.busy - before.machine.busy);
+  const stealMs = ticksToMs(after.machine.steal - before.machine.steal);
   return {
     processMs,
     waitMs,
     machineBusyCores: wallMs > 0 ? machineMs / wallMs : 0,
     foreignCores: wallMs > 0 ? Math.max(0, machineMs - knownMs) / wallMs : 0,
-    stealCores: wallMs > 0 ? ((after.machine.steal - before.machine.steal) * 1000) / TICKS_PER_SECOND / wallMs : 0,
+    stealCores: wallMs > 0 ? stealMs / wallMs : 0,
     wallMs,
   };
 }

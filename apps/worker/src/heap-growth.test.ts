@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixHeapGrowth } from './heap-growth.ts';
 
-const moduleUrl = pathToFileURL(new URL('./heap-growth.ts', import.meta.url).pathname).href;
+const moduleUrl = new URL('./heap-growth.ts', import.meta.url).href;
 
 interface Outcome {
   inEffect: string;

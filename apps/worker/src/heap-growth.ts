@@ -20,9 +20,10 @@ const FLAG = '--heap-growing-percent';
 export function fixHeapGrowth(percent: number, execArgv: readonly string[] = process.execArgv): number | undefined {
   const given = operatorsPercent(execArgv);
   if (given !== undefined) return given > 0 ? given : undefined;
-  if (percent <= 0) return undefined;
-  setFlagsFromString(`${FLAG}=${Math.round(percent)}`);
-  return Math.round(percent);
+  const whole = Math.round(percent);
+  if (whole <= 0) return undefined;
+  setFlagsFromString(`${FLAG}=${whole}`);
+  return whole;
 }
 
 /** The percent given on node's command line (V8 spells flags with - or _, the value after = or apart). */
