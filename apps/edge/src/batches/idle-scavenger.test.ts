@@ -16,11 +16,11 @@ function fakeHeap(capacity: number) {
 }
 
 describe('IdleScavenger', () => {
-  it('collects once the young generation is 60 % full, and not before', () => {
+  it('collects once the young generation is a fifth full, and not before', () => {
     const { heap, scavenger } = fakeHeap(1000);
-    heap.used = 599;
+    heap.used = 199;
     expect(scavenger.poke()).toBe(false);
-    heap.used = 600;
+    heap.used = 200;
     expect(scavenger.poke()).toBe(true);
     expect(heap.collections).toBe(1);
   });
@@ -37,29 +37,29 @@ describe('IdleScavenger', () => {
     expect(heap.collections).toBe(1);
   });
 
-  it('waits for a quarter of the young generation to be allocated after its collection: survivors over 60 % do not make it collect on every poke', () => {
+  it('waits for a tenth of the young generation to be allocated after its collection: survivors over a fifth do not make it collect on every poke', () => {
     const { heap, scavenger } = fakeHeap(1000);
-    heap.survivors = 650;
-    heap.used = 700;
+    heap.survivors = 250;
+    heap.used = 300;
     expect(scavenger.poke()).toBe(true);
-    expect(heap.used).toBe(650);
-    heap.used = 899;
+    expect(heap.used).toBe(250);
+    heap.used = 349;
     expect(scavenger.poke()).toBe(false);
-    heap.used = 900;
+    heap.used = 350;
     expect(scavenger.poke()).toBe(true);
     expect(heap.collections).toBe(2);
   });
 
   it("notices V8's own collections: after one, it counts from what that one left", () => {
     const { heap, scavenger } = fakeHeap(1000);
-    heap.used = 550;
+    heap.used = 190;
     expect(scavenger.poke()).toBe(false);
-    // V8 collected between two pokes, leaving 500 in use (survivors).
-    heap.used = 500;
+    // V8 collected between two pokes, leaving 180 in use (survivors).
+    heap.used = 180;
     expect(scavenger.poke()).toBe(false);
-    heap.used = 749;
+    heap.used = 279;
     expect(scavenger.poke()).toBe(false);
-    heap.used = 750;
+    heap.used = 280;
     expect(scavenger.poke()).toBe(true);
   });
 

@@ -7,14 +7,21 @@ export interface YoungGeneration {
   capacity: number;
 }
 
-/** Share of the young generation's capacity in use at which a collection is started early. */
-const START_AT = 0.6;
+/**
+ * Share of the young generation's capacity in use at which a collection is started early. Low on
+ * purpose: a scavenge copies what is still alive, and beside a batch that is the lines waiting on
+ * their coalesced call, so its pause grows with the time since the last one. Collected at 60 % the
+ * edge paused ~10 ms every ~1.2 s; at 20 %, ~4.7 ms every ~0.4 s (BENCHMARKS.md). A request that
+ * arrives during one waits out only what is left of it, so the shorter pause is what a chat user's
+ * first token sees, while the extra collections cost the edge ~0.3 % of a core.
+ */
+const START_AT = 0.2;
 /**
  * Share of its capacity that must have been allocated since the last collection: what survived one
  * (the lines still waiting on their calls) may fill the young generation past START_AT by itself,
  * and collecting it again at once would only copy it again.
  */
-const MIN_ALLOCATED = 0.25;
+const MIN_ALLOCATED = 0.1;
 
 export interface IdleScavengerOptions {
   /** True while a user waits on this edge for a first output: no collection is started then. */
@@ -27,11 +34,11 @@ export interface IdleScavengerOptions {
 
 /**
  * Collects the edge's young generation while no user waits on it. Beside a batch, the lines waiting
- * on their coalesced call are what V8's scavenges copy: ~10 ms each, every ~2 s, at whatever moment
+ * on their coalesced call are what V8's scavenges copy: ~10 ms each, every ~1–2 s, at whatever moment
  * the young generation happens to fill — and a chat user's first token that was due then waited for
  * it (BENCHMARKS.md: the edge's scavenges, 14–16 per 30 s beside a batch, were what the slowest first
  * tokens had in common). Batch work calls `poke()` between its slices; once the young generation is
- * 60 % full (a quarter of it allocated since its last collection at least) and no interactive
+ * a fifth full (a tenth of it allocated since its last collection at least) and no interactive
  * request on this edge is still waiting for its first output, the scavenge is run there and then,
  * so the one V8 would have started later, perhaps under a user's first token, never comes. While
  * users always wait, nothing changes: V8 collects when it must, as before.
