@@ -73,3 +73,61 @@ export function round(value: number, digits = 3): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
+
+/** One round of a paired comparison: the samples of its control window and of its treated window. */
+export interface PairedRound {
+  control: readonly number[];
+  treated: readonly number[];
+}
+
+export interface ChangeInterval {
+  /** Lower and upper bound of the change (0.1 = +10 %). */
+  low: number;
+  high: number;
+  /** Share of the resamples inside the bounds. */
+  confidence: number;
+  resamples: number;
+}
+
+/**
+ * How far the pooled p-th percentile's change (treated against control) can be trusted, by resampling
+ * whole rounds with replacement: the slow streams of one window come in clusters (one stall delays
+ * several at once), so it is the rounds, not the streams, that are independent. Each resample pools
+ * the chosen rounds' samples per side and takes the change of their percentile; the bounds are the
+ * resamples' central `confidence` share. Seeded: the same rounds give the same interval.
+ */
+export function pooledChangeInterval(rounds: readonly PairedRound[], options: { p?: number; resamples?: number; confidence?: number; seed?: number } = {}): ChangeInterval {
+  const { p = 99, resamples = 2000, confidence = 0.9, seed = 1 } = options;
+  if (rounds.length === 0) return { low: Number.NaN, high: Number.NaN, confidence, resamples: 0 };
+  const random = seededRandom(seed);
+  const changes: number[] = [];
+  for (let index = 0; index < resamples; index++) {
+    const control: number[] = [];
+    const treated: number[] = [];
+    for (let pick = 0; pick < rounds.length; pick++) {
+      const chosen = rounds[Math.floor(random() * rounds.length)]!;
+      for (const value of chosen.control) control.push(value);
+      for (const value of chosen.treated) treated.push(value);
+    }
+    const controlPercentile = percentile(control.sort(ascending), p);
+    if (controlPercentile > 0) changes.push(percentile(treated.sort(ascending), p) / controlPercentile - 1);
+  }
+  const sorted = changes.sort(ascending);
+  const tail = ((1 - confidence) / 2) * 100;
+  return { low: percentile(sorted, tail), high: percentile(sorted, 100 - tail), confidence, resamples };
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
+}
+
+/** mulberry32: a small, fast generator of uniform numbers in [0, 1) from a 32-bit seed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
+  };
+}

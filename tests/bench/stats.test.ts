@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamWatcher } from '../../bench/src/sse.ts';
-import { added, addedFigures, percentile, round, summarize } from '../../bench/src/stats.ts';
+import { added, addedFigures, percentile, pooledChangeInterval, round, summarize } from '../../bench/src/stats.ts';
 
 describe('percentile', () => {
   it.each([
@@ -95,5 +95,34 @@ describe('StreamWatcher (first content token of an SSE stream)', () => {
       expect(second).toBe(split <= firstContent);
       expect(watcher.sawDone).toBe(true);
     }
+  });
+});
+
+describe('pooledChangeInterval', () => {
+  const window = (scale: number, offset = 0) => Array.from({ length: 300 }, (_, index) => (10 + offset + (index % 50) * 0.2) * scale);
+
+  it('is zero wide at zero when every round is the same both ways', () => {
+    const rounds = Array.from({ length: 5 }, (_, index) => ({ control: window(1, index), treated: window(1, index) }));
+    expect(pooledChangeInterval(rounds)).toMatchObject({ low: 0, high: 0, confidence: 0.9, resamples: 2000 });
+  });
+
+  it('sits on the change when every round shows the same one', () => {
+    const rounds = Array.from({ length: 5 }, (_, index) => ({ control: window(1, index), treated: window(1.2, index) }));
+    const interval = pooledChangeInterval(rounds, { resamples: 500 });
+    expect(interval.low).toBeGreaterThan(0.19);
+    expect(interval.high).toBeLessThan(0.21);
+  });
+
+  it('spans from no change to a large one when a single round of six carries it', () => {
+    const rounds = Array.from({ length: 6 }, (_, index) => ({ control: window(1), treated: window(index === 0 ? 2 : 1) }));
+    const interval = pooledChangeInterval(rounds, { resamples: 500 });
+    expect(interval.low).toBe(0);
+    expect(interval.high).toBeGreaterThan(0.5);
+  });
+
+  it('gives the same interval for the same rounds and seed, and none for no rounds', () => {
+    const rounds = Array.from({ length: 4 }, (_, index) => ({ control: window(1, index), treated: window(index % 2 === 0 ? 1.3 : 0.9, index) }));
+    expect(pooledChangeInterval(rounds, { resamples: 500, seed: 7 })).toEqual(pooledChangeInterval(rounds, { resamples: 500, seed: 7 }));
+    expect(pooledChangeInterval([]).low).toBeNaN();
   });
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { cpuBetween, findProcess, snapshot, type CpuSnapshot } from '../cpu.ts';
 import { openPool, runPhase, type PhaseResult, type Target } from '../load.ts';
 import { startEmulatorProcess, type EmulatorProcess } from '../services.ts';
-import { round, summarize } from '../stats.ts';
+import { pooledChangeInterval, round, summarize, type ChangeInterval, type PairedRound } from '../stats.ts';
 import { BatchClient, isTerminal, type BatchObject } from './batch-client.ts';
 import { embedDirect, type DirectRun } from './direct.ts';
 import { describeGc, GcWindow, type GcSummary, type TracedProcess } from './gc-trace.ts';
@@ -201,12 +201,19 @@ function writeTimings(file: string, processes: Processes, windows: readonly Wind
  * window whole; the median of the rounds does not let one round decide.
  */
 function roundChanges(windows: readonly Window[]): { rounds: number[]; median: number } {
-  const changes: number[] = [];
-  for (let index = 0; index + 1 < windows.length; index += 2) {
-    const [alone, beside] = [windows[index]!, windows[index + 1]!];
-    changes.push(summarize(beside.result.ttfts).p99 / summarize(alone.result.ttfts).p99 - 1);
-  }
+  const changes = pairedRounds(windows).map((pair) => summarize(pair.treated).p99 / summarize(pair.control).p99 - 1);
   return { rounds: changes.map((change) => round(change, 3)), median: round(summarize(changes).p50, 3) };
+}
+
+/** The rounds as pairs of TTFT samples: a window without a batch, then its window beside one. */
+function pairedRounds(windows: readonly Window[]): PairedRound[] {
+  const rounds: PairedRound[] = [];
+  for (let index = 0; index + 1 < windows.length; index += 2) rounds.push({ control: windows[index]!.result.ttfts, treated: windows[index + 1]!.result.ttfts });
+  return rounds;
+}
+
+function roundedInterval(interval: ChangeInterval): ChangeInterval {
+  return { ...interval, low: round(interval.low, 3), high: round(interval.high, 3) };
 }
 
 function ttftSummary(windows: readonly Window[], withBatch: boolean) {
@@ -335,6 +342,7 @@ async function main(): Promise<void> {
         ttftP50Change: round(beside.ttftP50 / without.ttftP50 - 1, 3),
         ttftP99Change: round(beside.ttftP99 / without.ttftP99 - 1, 3),
         ttftP99ChangeByRound: roundChanges(windows),
+        ttftP99ChangeInterval: roundedInterval(pooledChangeInterval(pairedRounds(windows))),
         windows: windows.map((window) => ({
           batch: window.batch,
           requests: window.result.completed,
@@ -362,12 +370,14 @@ async function main(): Promise<void> {
   }
 }
 
-function printSummary(report: { inputs: number; throughput: { direct: { inputsPerSecond: number; seconds: number; callSize: number }; corral: { inputsPerSecond: number; seconds: number }; ratio: number }; interactive: { withoutBatch: ReturnType<typeof ttftSummary>; withBatch: ReturnType<typeof ttftSummary>; ttftP99Change: number; ttftP99ChangeByRound: ReturnType<typeof roundChanges> } }): void {
+function printSummary(report: { inputs: number; throughput: { direct: { inputsPerSecond: number; seconds: number; callSize: number }; corral: { inputsPerSecond: number; seconds: number }; ratio: number }; interactive: { withoutBatch: ReturnType<typeof ttftSummary>; withBatch: ReturnType<typeof ttftSummary>; ttftP99Change: number; ttftP99ChangeByRound: ReturnType<typeof roundChanges>; ttftP99ChangeInterval: ChangeInterval } }): void {
   const { throughput, interactive } = report;
   console.error('');
   console.error(`throughput (${report.inputs} inputs): direct ${throughput.direct.inputsPerSecond} inputs/s (${throughput.direct.seconds} s, calls of ${throughput.direct.callSize}); corral ${throughput.corral.inputsPerSecond} inputs/s (${throughput.corral.seconds} s): ${throughput.ratio} × direct`);
   console.error(`interactive TTFT without a batch: p50 ${interactive.withoutBatch.ttftP50} ms, p99 ${interactive.withoutBatch.ttftP99} ms (${interactive.withoutBatch.requests} streams)`);
   console.error(`interactive TTFT beside a batch:  p50 ${interactive.withBatch.ttftP50} ms, p99 ${interactive.withBatch.ttftP99} ms (${interactive.withBatch.requests} streams): p99 ${(interactive.ttftP99Change * 100).toFixed(1)} % pooled, ${(interactive.ttftP99ChangeByRound.median * 100).toFixed(1)} % the median round (${interactive.ttftP99ChangeByRound.rounds.map((change) => `${(change * 100).toFixed(0)} %`).join(', ')})`);
+  const { low, high, confidence } = interactive.ttftP99ChangeInterval;
+  console.error(`  pooled p99 change, ${confidence * 100} % interval over the rounds resampled: ${(low * 100).toFixed(1)} % to ${(high * 100).toFixed(1)} %`);
 }
 
 await main();
