@@ -14,6 +14,7 @@ import { pooledChangeInterval, round, summarize, type ChangeInterval, type Paire
 import { BatchClient, isTerminal, type BatchObject } from './batch-client.ts';
 import { embedDirect, type DirectRun } from './direct.ts';
 import { describeGc, GcWindow, type GcSummary, type TracedProcess } from './gc-trace.ts';
+import { collectOwnGarbage, withOwnCollections } from './own-gc.ts';
 import { allInputs, batchInputFile, type BatchShape } from './inputs.ts';
 import { parseBatchBenchOptions, type BatchBenchOptions } from './options.ts';
 import { checkOutput } from './verify.ts';
@@ -63,11 +64,14 @@ function cpuByKind(processes: Processes, before: CpuSnapshot, after: CpuSnapshot
 }
 
 async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T; gc?: Record<string, GcSummary> } & KindCpu> {
+  // A window starts on a clean heap of the load generator's, so no full collection of what earlier
+  // phases left lands in the first tokens it times.
+  collectOwnGarbage();
   const gcWindow = processes.traced.length > 0 ? new GcWindow(processes.traced) : undefined;
   const before = snapshot(processes.pids.keys());
-  const result = await work();
+  const { result, gc: own } = await withOwnCollections(work);
   const cpu = cpuByKind(processes, before, snapshot(processes.pids.keys()));
-  const gc = gcWindow?.since();
+  const gc = gcWindow ? { ...gcWindow.since(), loadGenerator: own } : undefined;
   return { result, ...cpu, ...(gc ? { gc } : {}) };
 }
 
