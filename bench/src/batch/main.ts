@@ -66,7 +66,7 @@ function cpuByKind(processes: Processes, before: CpuSnapshot, after: CpuSnapshot
 async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T; gc?: Record<string, GcSummary> } & KindCpu> {
   // A window starts on a clean heap of the load generator's, so no full collection of what earlier
   // phases left lands in the first tokens it times.
-  collectOwnGarbage();
+  await collectOwnGarbage();
   const gcWindow = processes.traced.length > 0 ? new GcWindow(processes.traced) : undefined;
   const before = snapshot(processes.pids.keys());
   const { result, gc: own } = await withOwnCollections(work);

@@ -8,12 +8,20 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { emptyGcSummary, type GcSummary } from './gc-trace.ts';
 
-/** Collects this process's whole heap now, or does nothing where the runtime does not offer it. */
-export function collectOwnGarbage(): void {
+/**
+ * Collects this process's whole heap now (nothing where the runtime does not offer it), then lets
+ * the task run that makes its performance entry, so an observer started afterwards never counts it.
+ */
+export async function collectOwnGarbage(): Promise<void> {
   setFlagsFromString('--expose-gc');
   // `gc` is only exposed to contexts created after the flag is set, hence the fresh context.
   const gc: unknown = runInNewContext('gc');
   if (typeof gc === 'function') (gc as () => void)();
+  await nextTask();
+}
+
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** This process's collections while `work` runs, from node's `gc` performance entries. */
@@ -24,7 +32,7 @@ export async function withOwnCollections<T>(work: () => Promise<T>): Promise<{ r
   try {
     const result = await work();
     // Node makes a collection's entry in a task after it: let one run, then take what is buffered.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTask();
     entries.push(...observer.takeRecords());
     return { result, gc: summarizeCollections(entries) };
   } finally {
