@@ -64,12 +64,16 @@ export class GcWindow {
       const summary = (byKind[process.kind] ??= emptyGcSummary());
       addGcTrace(process.output().slice(this.offsets[index]), summary);
     });
-    for (const summary of Object.values(byKind)) {
-      summary.scavengeMs = Math.round(summary.scavengeMs * 10) / 10;
-      summary.markCompactMs = Math.round(summary.markCompactMs * 10) / 10;
-    }
+    for (const summary of Object.values(byKind)) roundGcTimes(summary);
     return byKind;
   }
+}
+
+/** Rounds a summary's times to 0.1 ms, in place, for reports; returns it. */
+export function roundGcTimes(summary: GcSummary): GcSummary {
+  summary.scavengeMs = Math.round(summary.scavengeMs * 10) / 10;
+  summary.markCompactMs = Math.round(summary.markCompactMs * 10) / 10;
+  return summary;
 }
 
 /** One line per kind: "edge 13 scavenges (9 requested) 112 ms, 1 full 18 ms". */

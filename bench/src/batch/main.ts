@@ -69,9 +69,10 @@ async function measured<T>(processes: Processes, work: () => Promise<T>): Promis
   await collectOwnGarbage();
   const gcWindow = processes.traced.length > 0 ? new GcWindow(processes.traced) : undefined;
   const before = snapshot(processes.pids.keys());
-  const { result, gc: own } = await withOwnCollections(work);
+  // With --gc the load generator's own collections are observed too; without, nothing watches them.
+  const { result, gc: own } = gcWindow ? await withOwnCollections(work) : { result: await work(), gc: undefined };
   const cpu = cpuByKind(processes, before, snapshot(processes.pids.keys()));
-  const gc = gcWindow ? { ...gcWindow.since(), loadGenerator: own } : undefined;
+  const gc = gcWindow && own ? { ...gcWindow.since(), loadGenerator: own } : undefined;
   return { result, ...cpu, ...(gc ? { gc } : {}) };
 }
 

@@ -6,7 +6,7 @@
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { emptyGcSummary, type GcSummary } from './gc-trace.ts';
+import { emptyGcSummary, roundGcTimes, type GcSummary } from './gc-trace.ts';
 
 /**
  * Collects this process's whole heap now (nothing where the runtime does not offer it), then lets
@@ -55,7 +55,5 @@ export function summarizeCollections(entries: readonly PerformanceEntry[]): GcSu
       summary.markCompactMs += entry.duration;
     }
   }
-  summary.scavengeMs = Math.round(summary.scavengeMs * 10) / 10;
-  summary.markCompactMs = Math.round(summary.markCompactMs * 10) / 10;
-  return summary;
+  return roundGcTimes(summary);
 }
